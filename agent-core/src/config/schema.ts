@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { API_KEY_MIN_LENGTH, POLL_INTERVAL_MAX, POLL_INTERVAL_MIN } from '../constants.js';
+import { HexColorSchema, IdentifierSchema, MacAddressSchema } from '../contract.js';
+
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR'] as const;
+
+/** The seed's config.yaml, field for field, in the seed's order; what this engine writes. */
+export const ApplianceConfigSchema = z.object({
+  site_id: IdentifierSchema,
+  appliance_id: IdentifierSchema,
+  api_key: z.string().min(API_KEY_MIN_LENGTH).max(512),
+  api_endpoint: z.url({ protocol: /^https?$/ }),
+  poll_interval: z.number().int().min(POLL_INTERVAL_MIN).max(POLL_INTERVAL_MAX),
+  enable_drift_detection: z.boolean(),
+  enable_evidence_upload: z.boolean(),
+  enable_l1_sync: z.boolean(),
+  healing_enabled: z.boolean(),
+  healing_dry_run: z.boolean(),
+  state_dir: z.string().min(1).max(4096),
+  log_level: z.enum(LOG_LEVELS),
+  partner: z.object({
+    slug: z.string().min(1).max(100),
+    brand_name: z.string().min(1).max(200),
+    primary_color: HexColorSchema.optional(),
+  }),
+  provisioned_at: z.string().min(1),
+  mac_address: MacAddressSchema,
+  hostname: z.string().min(1).max(253),
+});
+export type ApplianceConfig = z.infer<typeof ApplianceConfigSchema>;
+
+/**
+ * What the compliance agent's own loader insists on: site_id and api_key present, poll_interval
+ * within 10..3600, log_level one of four; anything else it tolerates. A config passing this is
+ * "provisioned", even if a person edited it since.
+ */
+export const AgentLoaderSchema = ApplianceConfigSchema.partial()
+  .required({ site_id: true, api_key: true })
+  .extend({ api_key: z.string().min(1) })
+  .loose();
+export type LoadedConfig = z.infer<typeof AgentLoaderSchema>;
+
+/** The settings Central Command may set per appliance (claim response `config`, or the config endpoint). */
+export const ConfigOverridesSchema = ApplianceConfigSchema.pick({
+  poll_interval: true,
+  enable_drift_detection: true,
+  enable_evidence_upload: true,
+  enable_l1_sync: true,
+  healing_enabled: true,
+  healing_dry_run: true,
+  log_level: true,
+}).partial();
+export type ConfigOverrides = z.infer<typeof ConfigOverridesSchema>;
+
+/** Keeps only the overrides that are individually valid: one bad value from the server drops that value, not the config. */
+export function pickOverrides(source: Record<string, unknown> | undefined): ConfigOverrides {
+  if (source === undefined) return {};
+  const picked: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(ConfigOverridesSchema.shape)) {
+    const parsed = schema.safeParse(source[key]);
+    if (parsed.success && parsed.data !== undefined) picked[key] = parsed.data;
+  }
+  return picked as ConfigOverrides;
+}

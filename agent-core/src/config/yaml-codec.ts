@@ -1,0 +1,43 @@
+import { parse, stringify } from 'yaml';
+import { describeUnknown, fail, ok, type Result } from '../result.js';
+import { AgentLoaderSchema, ApplianceConfigSchema, type ApplianceConfig, type LoadedConfig } from './schema.js';
+import { sealConfigText } from './seal.js';
+
+/**
+ * YAML 1.1 on both sides because the compliance agent reads the file with PyYAML (1.1): in 1.1,
+ * a plain `12:34:56:78:90:12` is a base-60 integer and `yes`/`on` are booleans. Writing as 1.1
+ * makes the library quote any string that a 1.1 reader would take for something else, and the
+ * library — never string concatenation — does all quoting, so no value can inject a key.
+ */
+const YAML_VERSION = '1.1';
+
+export function serializeConfig(config: ApplianceConfig): Result<string> {
+  const parsed = ApplianceConfigSchema.safeParse(config);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return fail('bad-response', `Refusing to write an invalid config (${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'})`);
+  }
+  const body = stringify(parsed.data, { version: YAML_VERSION, lineWidth: 0 });
+  return ok(sealConfigText(body));
+}
+
+/** Parses a config file's text the way the agent's loader would accept it. */
+export function parseConfigText(text: string): Result<LoadedConfig> {
+  if (text.trim() === '') return fail('io', 'config file is empty');
+  let document: unknown;
+  try {
+    document = parse(text, { version: YAML_VERSION, uniqueKeys: true });
+  } catch (err) {
+    return fail('io', `config file is not valid YAML (${describeUnknown(err).split('\n')[0] ?? ''})`);
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    return fail('io', 'config file is not a YAML mapping');
+  }
+  const parsed = AgentLoaderSchema.safeParse(document);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue === undefined || issue.path.length === 0 ? '' : `${issue.path.join('.')}: `;
+    return fail('io', `config file is incomplete or invalid (${where}${issue?.message ?? 'invalid'})`);
+  }
+  return ok(parsed.data);
+}

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { constants, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+export const SECRET_FILE_MODE = 0o600;
+export const SECRET_DIR_MODE = 0o700;
+
+/** Points in a write where a test may stop the process, to prove a crash leaves no partial file. */
+export type WritePhase = 'created' | 'written' | 'synced' | 'renamed';
+
+export interface AtomicWriteOptions {
+  readonly mode?: number;
+  readonly dirMode?: number;
+  /** Test seam: called at each phase; throwing (or killing the process) simulates a failure there. */
+  readonly onPhase?: (phase: WritePhase, tempPath: string) => void | Promise<void>;
+}
+
+/**
+ * Writes a whole file or nothing: a temp file in the same directory, created with the final
+ * (narrow) mode so the content is never readable by others even for an instant, written and
+ * fsynced, renamed over the target, then the directory fsynced so the rename survives power loss.
+ * On failure the temp file is removed and the target is untouched. Errors are Node's own (with
+ * `code`); callers turn them into operator messages.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true, mode: options.dirMode ?? SECRET_DIR_MODE });
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const flags = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW;
+  const handle = await open(temp, flags, options.mode ?? SECRET_FILE_MODE);
+  let renamed = false;
+  try {
+    await options.onPhase?.('created', temp);
+    await handle.writeFile(data);
+    await options.onPhase?.('written', temp);
+    await handle.sync();
+    await handle.close();
+    await options.onPhase?.('synced', temp);
+    await rename(temp, path);
+    renamed = true;
+    await options.onPhase?.('renamed', temp);
+    await syncDirectory(dir);
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    if (!renamed) await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** fsync on the directory makes a rename durable; some filesystems refuse it, which is harmless. */
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    await handle.sync().catch((err: unknown) => {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EINVAL' && code !== 'ENOTSUP') throw err;
+    });
+  } finally {
+    await handle.close();
+  }
+}

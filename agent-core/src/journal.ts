@@ -1,0 +1,67 @@
+import { readFile, rename, unlink } from 'node:fs/promises';
+import { z } from 'zod';
+import { ClaimResponseSchema, MacAddressSchema } from './contract.js';
+import { writeFileAtomic, type WritePhase } from './fs/atomic-write.js';
+
+/**
+ * The claim journal: the server's claim answer, saved (0600, atomically) before anything else is
+ * done with it. Once the server has consumed a code, a crash or power cut must not leave the
+ * appliance holding nothing: the next run finds the journal and finishes from it instead of
+ * claiming again (which the server would refuse as "already claimed").
+ */
+export const JournalSchema = z.object({
+  version: z.literal(1),
+  created_at: z.string(),
+  api_endpoint: z.string(),
+  code_hint: z.string(),
+  mac_address: MacAddressSchema,
+  hostname: z.string(),
+  claim: ClaimResponseSchema,
+  /** The key that goes into config.yaml: the server's, or the one generated for this claim. */
+  api_key: z.string().min(32),
+});
+export type JournalEntry = z.infer<typeof JournalSchema>;
+
+export type JournalState =
+  | { readonly state: 'none' }
+  | { readonly state: 'found'; readonly entry: JournalEntry }
+  | { readonly state: 'corrupt'; readonly reason: string };
+
+export async function readJournal(path: string): Promise<JournalState> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'none' };
+    return { state: 'corrupt', reason: `cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { state: 'corrupt', reason: 'not valid JSON' };
+  }
+  const parsed = JournalSchema.safeParse(json);
+  return parsed.success ? { state: 'found', entry: parsed.data } : { state: 'corrupt', reason: 'fields missing or invalid' };
+}
+
+export async function writeJournal(
+  path: string,
+  entry: JournalEntry,
+  onPhase?: (phase: WritePhase, tempPath: string) => void | Promise<void>,
+): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(entry, null, 2)}\n`, onPhase === undefined ? {} : { onPhase });
+}
+
+export async function removeJournal(path: string): Promise<void> {
+  await unlink(path).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  });
+}
+
+/** Keeps an unreadable journal for a human to look at, out of the way of a fresh claim. */
+export async function quarantineJournal(path: string, now: Date): Promise<string> {
+  const target = `${path}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
+  await rename(path, target);
+  return target;
+}

@@ -1,0 +1,88 @@
+/** Results are values: success with data, or a failure with a code the UI can switch on and an operator-facing message. */
+
+export const ERROR_CODES = [
+  'format',
+  'invalid',
+  'expired',
+  'claimed',
+  'timeout',
+  'unreachable',
+  'tls',
+  'server',
+  'bad-response',
+  'exists',
+  'untrusted-endpoint',
+  'io',
+  'usage',
+  'cancelled',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The seed's error table, verbatim, plus messages for the codes it does not name. */
+export const ERROR_MESSAGES: Record<ErrorCode, string> = {
+  format: 'Provision code must be 16 letters or digits (A-Z, 0-9)',
+  invalid: 'Invalid provision code',
+  expired: 'Provision code expired',
+  claimed: 'Code already claimed',
+  timeout: 'Connection timed out',
+  unreachable: 'Failed to connect to server',
+  tls: 'Secure connection to server failed',
+  server: 'Server error',
+  'bad-response': 'Unexpected response from server',
+  exists: 'Appliance is already provisioned',
+  'untrusted-endpoint': 'QR code names a server that is not on the allowed list',
+  io: 'Could not write the configuration',
+  usage: 'Invalid usage',
+  cancelled: 'Provisioning cancelled',
+};
+
+export interface Failure {
+  readonly ok: false;
+  readonly code: ErrorCode;
+  /** One line, operator language; never contains a secret. */
+  readonly error: string;
+  /** What to do about it, when there is something to do. */
+  readonly hint?: string;
+  /** True when the same call may succeed later without changing anything (network, server). */
+  readonly retryable: boolean;
+}
+
+export interface Success<T> {
+  readonly ok: true;
+  readonly data: T;
+}
+
+export type Result<T> = Success<T> | Failure;
+
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['timeout', 'unreachable', 'server', 'tls']);
+
+export function ok<T>(data: T): Success<T> {
+  return { ok: true, data };
+}
+
+/** A failure with the code's standard message, or a more specific one. */
+export function fail(code: ErrorCode, error: string = ERROR_MESSAGES[code], hint?: string): Failure {
+  return hint === undefined
+    ? { ok: false, code, error, retryable: RETRYABLE.has(code) }
+    : { ok: false, code, error, hint, retryable: RETRYABLE.has(code) };
+}
+
+/** Thrown only inside a module and converted to a Failure at its boundary. */
+export class ProvisionError extends Error {
+  readonly failure: Failure;
+  constructor(failure: Failure) {
+    super(failure.error);
+    this.name = 'ProvisionError';
+    this.failure = failure;
+  }
+}
+
+/** Unwraps a result or throws it as a ProvisionError; for code that chains several steps. */
+export function unwrap<T>(result: Result<T>): T {
+  if (result.ok) return result.data;
+  throw new ProvisionError(result);
+}
+
+export function describeUnknown(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
