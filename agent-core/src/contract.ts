@@ -53,7 +53,12 @@ export const ClaimResponseSchema = z.object({
   status: z.literal('claimed'),
   site_id: IdentifierSchema,
   appliance_id: IdentifierSchema,
-  api_endpoint: z.url({ protocol: /^https?$/ }),
+  /**
+   * Where the agent reports from now on. By the time this is read the server has consumed the code,
+   * so a missing or unusable value must not lose the claim: the client falls back to the endpoint
+   * it provisioned against.
+   */
+  api_endpoint: z.url({ protocol: /^https?$/ }).optional().catch(undefined),
   partner: PartnerSchema,
   api_key: z.string().min(32).max(512).regex(/^[\x21-\x7e]+$/).optional(),
   config: z.record(z.string(), z.unknown()).optional(),
@@ -113,6 +118,15 @@ export const ApplianceConfigResponseSchema = z.object({
   config: z.record(z.string(), z.unknown()),
 });
 export type ApplianceConfigResponse = z.infer<typeof ApplianceConfigResponseSchema>;
+
+/** Route patterns as a server declares them (`:param`), kept beside the client's paths. */
+export const API_ROUTES = {
+  claim: '/api/provision/claim',
+  validate: '/api/provision/validate/:code',
+  status: '/api/provision/status',
+  heartbeat: '/api/provision/heartbeat',
+  config: '/api/provision/config/:appliance_id',
+} as const;
 
 export const API_PATHS = {
   claim: '/api/provision/claim',

@@ -30,3 +30,5 @@ export { ERROR_CODES, ERROR_MESSAGES, fail, ok, type ErrorCode, type Failure, ty
 export { FLOW_STEPS, type FlowFailure, type FlowResult, type FlowStep, type FlowSuccess, type ProgressEvent } from './flow/events.js';
 export { runProvisioningFlow, type FlowOptions } from './flow/flow.js';
 export { VERSION } from './version.js';
+export { runProvisioningAuto, runProvisioningCli, type RunOptions } from './cli/run.js';
+export { main as runCli } from './cli/main.js';

@@ -65,3 +65,8 @@ export async function quarantineJournal(path: string, now: Date): Promise<string
   await rename(path, target);
   return target;
 }
+
+/** The server's `api_endpoint` for the agent, or the endpoint the claim was made against. */
+export function agentEndpoint(entry: JournalEntry): string {
+  return entry.claim.api_endpoint ?? entry.api_endpoint;
+}

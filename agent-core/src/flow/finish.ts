@@ -1,7 +1,7 @@
 import { fetchApplianceConfig, reportStatus, type ApiOptions } from '../api.js';
 import { pickOverrides, type ConfigOverrides } from '../config/schema.js';
 import { createConfig } from '../config/write.js';
-import type { JournalEntry } from '../journal.js';
+import { agentEndpoint, type JournalEntry } from '../journal.js';
 import type { FlowStep, StepStatus } from './events.js';
 
 interface FinishContext {
@@ -60,7 +60,7 @@ async function applyOverrides(ctx: FinishContext, overrides: ConfigOverrides): P
       site_id: ctx.entry.claim.site_id,
       appliance_id: ctx.entry.claim.appliance_id,
       partner_info: ctx.entry.claim.partner,
-      api_endpoint: ctx.entry.claim.api_endpoint,
+      api_endpoint: agentEndpoint(ctx.entry),
       api_key: ctx.entry.api_key,
       mac_address: ctx.entry.mac_address,
       hostname: ctx.entry.hostname,

@@ -12,7 +12,7 @@ import type { WritePhase } from '../fs/atomic-write.js';
 import { ioFailure } from '../fs/io-errors.js';
 import { HttpClient, type HttpClientOptions } from '../http/client.js';
 import { getIdentity, type ApplianceIdentity } from '../identity/index.js';
-import { quarantineJournal, readJournal, removeJournal, writeJournal, type JournalEntry } from '../journal.js';
+import { agentEndpoint, quarantineJournal, readJournal, removeJournal, writeJournal, type JournalEntry } from '../journal.js';
 import { runPreflight } from '../preflight.js';
 import type { Failure } from '../result.js';
 import { STEP_PERCENT, type FlowFailure, type FlowResult, type FlowStep, type ProgressEvent, type StepStatus } from './events.js';
@@ -150,11 +150,13 @@ export async function runProvisioningFlow(options: FlowOptions): Promise<FlowRes
       await after('validate');
 
       emit('claim', 'running', `Claiming code ${masked}`);
-      const claimed = await claimProvisionCode(code ?? '', { ...api, identity });
+      // Not cancellable: once sent, the server may consume the code, so the answer must be kept.
+      const claimed = await claimProvisionCode(code ?? '', { client: client.data, identity });
       if (!claimed.ok) return await diagnose('claim', claimed);
       emit('claim', 'done', `Claimed for site ${claimed.data.site_id}`);
       await after('claim');
       entry = journalEntry(claimed.data, endpointToString(endpoint.data), masked, identity, now());
+      if (claimed.data.api_endpoint === undefined) emit('claim', 'warning', 'Server named no API endpoint; using the provisioning endpoint');
 
       emit('journal', 'running', 'Saving the claim');
       try {
@@ -165,6 +167,9 @@ export async function runProvisioningFlow(options: FlowOptions): Promise<FlowRes
         emit('journal', 'warning', `Could not save the claim journal: ${ioFailure(err, journalPath).error}`);
       }
       await after('journal');
+      if (options.signal?.aborted === true) {
+        return failAt('journal', { ok: false, code: 'cancelled', error: 'Provisioning cancelled', hint: 'The claim is saved; run provisioning again to finish (no new code needed).', retryable: false });
+      }
     }
 
     emit('write-config', 'running', 'Writing configuration');
@@ -173,7 +178,7 @@ export async function runProvisioningFlow(options: FlowOptions): Promise<FlowRes
         site_id: entry.claim.site_id,
         appliance_id: entry.claim.appliance_id,
         partner_info: entry.claim.partner,
-        api_endpoint: entry.claim.api_endpoint,
+        api_endpoint: agentEndpoint(entry),
         api_key: entry.api_key,
         mac_address: entry.mac_address,
         hostname: entry.hostname,
@@ -200,7 +205,7 @@ export async function runProvisioningFlow(options: FlowOptions): Promise<FlowRes
         site_id: entry.claim.site_id,
         appliance_id: entry.claim.appliance_id,
         config_path: configPath,
-        api_endpoint: entry.claim.api_endpoint,
+        api_endpoint: agentEndpoint(entry),
         partner: entry.claim.partner,
         resumed: resumed !== undefined,
         warnings,

@@ -1,0 +1,62 @@
+import type { Writable } from 'node:stream';
+import type { FlowFailure, FlowSuccess, ProgressEvent } from '../flow/events.js';
+import type { ApplianceIdentity } from '../identity/index.js';
+import type { PreflightReport } from '../preflight.js';
+import { writeLine } from './io.js';
+
+const RULE = '='.repeat(60);
+
+export function banner(out: Writable, title: string): void {
+  writeLine(out, RULE);
+  writeLine(out, `  ${title}`);
+  writeLine(out, RULE);
+  writeLine(out);
+}
+
+export function identityLines(out: Writable, identity: ApplianceIdentity): void {
+  writeLine(out, `MAC Address: ${identity.mac_address}`);
+  writeLine(out, `Hostname:    ${identity.hostname}`);
+  writeLine(out);
+}
+
+const STATUS_MARK: Record<ProgressEvent['status'], string> = {
+  running: '..',
+  done: 'ok',
+  skipped: '--',
+  warning: '!!',
+  failed: 'XX',
+};
+
+/** One line per step outcome; "running" lines only when the step may take a while. */
+export function progressLine(out: Writable, event: ProgressEvent): void {
+  if (event.status === 'running' && event.step !== 'claim' && event.step !== 'preflight') return;
+  if (event.status === 'skipped' && event.step === 'preflight') return;
+  writeLine(out, `  [${String(event.percent).padStart(3)}%] ${STATUS_MARK[event.status]} ${event.message}`);
+}
+
+export function successBlock(out: Writable, result: FlowSuccess): void {
+  writeLine(out);
+  banner(out, 'Provisioning Complete!');
+  writeLine(out, `Site ID:     ${result.site_id}`);
+  writeLine(out, `Partner:     ${result.partner.brand_name}`);
+  writeLine(out, `Config:      ${result.config_path}`);
+  if (result.backup_path !== undefined) writeLine(out, `Backup:      ${result.backup_path}`);
+  for (const warning of result.warnings) writeLine(out, `Warning:     ${warning}`);
+  writeLine(out);
+  writeLine(out, 'The agent will now restart in normal operation mode.');
+}
+
+export function failureBlock(out: Writable, failure: FlowFailure): void {
+  writeLine(out);
+  writeLine(out, `Provisioning failed: ${failure.error}`);
+  if (failure.hint !== undefined) writeLine(out, `What to do: ${failure.hint}`);
+  if (failure.preflight !== undefined) preflightLines(out, failure.preflight);
+}
+
+export function preflightLines(out: Writable, report: PreflightReport): void {
+  writeLine(out, 'Network check:');
+  for (const stage of report.stages) {
+    writeLine(out, `  ${stage.stage.toUpperCase().padEnd(5)} ${stage.status.padEnd(4)} ${stage.detail}`);
+    if (stage.hint !== undefined && stage.status !== 'pass') writeLine(out, `        ${stage.hint}`);
+  }
+}

@@ -1,0 +1,54 @@
+import type { Context, Next } from 'koa';
+import type { z } from 'zod';
+
+/** An error answered FastAPI-style: `{"detail": …}` with a status. */
+export class HttpError extends Error {
+  readonly status: number;
+  readonly detail: unknown;
+  readonly headers: Record<string, string>;
+  constructor(status: number, detail: unknown, headers: Record<string, string> = {}) {
+    super(typeof detail === 'string' ? detail : `HTTP ${status}`);
+    this.status = status;
+    this.detail = detail;
+    this.headers = headers;
+  }
+}
+
+/** Every error leaves as JSON `{detail}`; malformed JSON is 400, a body over the limit 413, the rest 500. */
+export async function errorBodies(ctx: Context, next: Next): Promise<void> {
+  try {
+    await next();
+    if (ctx.status === 404 && ctx.body === undefined) {
+      ctx.status = 404;
+      ctx.body = { detail: 'Not Found' };
+    }
+  } catch (err) {
+    if (err instanceof HttpError) {
+      ctx.status = err.status;
+      ctx.set(err.headers);
+      ctx.body = { detail: err.detail };
+      return;
+    }
+    const status = (err as { status?: unknown }).status;
+    if (status === 400 || status === 413 || status === 415) {
+      ctx.status = status;
+      ctx.body = { detail: status === 413 ? 'Request body too large' : 'Malformed JSON body' };
+      return;
+    }
+    ctx.status = 500;
+    ctx.body = { detail: 'Internal Server Error' };
+    ctx.app.emit('error', err, ctx);
+  }
+}
+
+/** Parses with a shared contract schema or answers 422 the way FastAPI does. */
+export function parseOr422<T>(schema: z.ZodType<T>, value: unknown, location: 'body' | 'path'): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const detail = parsed.error.issues.map((issue) => ({
+    loc: [location, ...issue.path.map(String)],
+    msg: issue.message,
+    type: issue.code,
+  }));
+  throw new HttpError(422, detail);
+}
