@@ -20,8 +20,9 @@ export interface HeartbeatOptions extends ApiOptions {
 export function startHeartbeats(options: HeartbeatOptions): () => void {
   const controller = new AbortController();
   let inFlight = false;
+  const stopped = () => controller.signal.aborted;
   const beat = async () => {
-    if (inFlight || controller.signal.aborted) return;
+    if (inFlight || stopped()) return;
     inFlight = true;
     try {
       const result = await sendHeartbeat(
@@ -32,7 +33,7 @@ export function startHeartbeats(options: HeartbeatOptions): () => void {
         },
         { ...options, signal: controller.signal },
       );
-      if (!controller.signal.aborted) options.onBeat?.(result);
+      if (!stopped()) options.onBeat?.(result);
     } finally {
       inFlight = false;
     }

@@ -41,7 +41,10 @@ export class FaultTable {
   middleware(route: FaultRoute) {
     return async (ctx: Context, next: Next): Promise<void> => {
       const fault = this.#faults[route];
-      if (fault === undefined) return next();
+      if (fault === undefined) {
+        await next();
+        return;
+      }
       if (fault.latency_ms !== undefined) await new Promise((resolve) => setTimeout(resolve, fault.latency_ms));
       if (this.#hit(fault.drop_rate)) {
         ctx.respond = false;
@@ -58,7 +61,7 @@ export class FaultTable {
         ctx.body = '{"status": "claimed", "site_id": ';
         return;
       }
-      return next();
+      await next();
     };
   }
 

@@ -32,7 +32,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     persistence = persistState(store, options.statePath);
   }
   const mock = createApp({ ...options, fixture, ...(store === undefined ? {} : { store }) });
-  const server = createServer(mock.app.callback());
+  const handle = mock.app.callback();
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -160,7 +160,9 @@ function remaining(attempt: number): string {
 
 async function nextLine(lines: AsyncIterator<string>, io: CliIo): Promise<string | undefined> {
   return withInterrupt(io, async (signal) => {
-    const aborted = new Promise<undefined>((resolve) => signal.addEventListener('abort', () => { resolve(undefined); }, { once: true }));
+    const aborted = new Promise<undefined>((resolve) => {
+      signal.addEventListener('abort', () => { resolve(undefined); }, { once: true });
+    });
     const next = lines.next().then((r) => (r.done === true ? undefined : r.value));
     return Promise.race([next, aborted]);
   });

@@ -60,5 +60,5 @@ export function pickOverrides(source: Record<string, unknown> | undefined): Conf
     const parsed = schema.safeParse(source[key]);
     if (parsed.success && parsed.data !== undefined) picked[key] = parsed.data;
   }
-  return picked as ConfigOverrides;
+  return picked;
 }

@@ -186,7 +186,7 @@ function parseJson(text: string): unknown {
 /** FastAPI's `detail`, one printable line, bounded: it came from the network and may be hostile. */
 function extractDetail(json: unknown): string | undefined {
   if (typeof json !== 'object' || json === null || !('detail' in json)) return undefined;
-  const detail = (json as { detail: unknown }).detail;
+  const detail = json.detail;
   const text = typeof detail === 'string' ? detail : JSON.stringify(detail);
   return sanitizeLine(text);
 }
