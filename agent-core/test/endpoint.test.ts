@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { apiUrl, isAllowedEndpoint, isLoopbackHost, parseApiEndpoint } from '../src/endpoint.js';
+
+describe('API endpoint policy', () => {
+  it('accepts https and strips a trailing slash', () => {
+    const result = parseApiEndpoint('https://api.osiriscare.net/');
+    expect(result.ok && result.data.href).toBe('https://api.osiriscare.net/');
+    expect(result.ok && apiUrl(result.data, '/api/provision/claim').href).toBe('https://api.osiriscare.net/api/provision/claim');
+  });
+
+  it('keeps a base path', () => {
+    const result = parseApiEndpoint('https://lab.example/central/');
+    expect(result.ok && apiUrl(result.data, '/api/provision/claim').href).toBe('https://lab.example/central/api/provision/claim');
+  });
+
+  it.each(['http://127.0.0.1:8080', 'http://127.8.9.10', 'http://[::1]:3000', 'http://localhost:1234'])('accepts plain http to loopback %s', (url) => {
+    expect(parseApiEndpoint(url).ok).toBe(true);
+  });
+
+  it.each(['http://api.osiriscare.net', 'http://10.0.0.5', 'http://192.168.1.10:8080', 'http://localhost.evil.example'])('refuses plain http to %s', (url) => {
+    const result = parseApiEndpoint(url);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toContain('https');
+  });
+
+  it('refuses credentials, queries, other schemes and garbage', () => {
+    for (const url of ['https://user:pw@api.osiriscare.net', 'https://api.osiriscare.net/?x=1', 'ftp://api.osiriscare.net', 'not a url']) {
+      expect(parseApiEndpoint(url).ok, url).toBe(false);
+    }
+  });
+
+  it('knows which hosts are loopback', () => {
+    expect(isLoopbackHost('127.0.0.1')).toBe(true);
+    expect(isLoopbackHost('[::1]')).toBe(true);
+    expect(isLoopbackHost('128.0.0.1')).toBe(false);
+    expect(isLoopbackHost('localhost.example.com')).toBe(false);
+  });
+
+  it('matches allow-list entries by scheme, host, port and path', () => {
+    const url = (s: string) => {
+      const r = parseApiEndpoint(s);
+      if (!r.ok) throw new Error(r.error);
+      return r.data;
+    };
+    expect(isAllowedEndpoint(url('https://api.osiriscare.net/'), ['https://api.osiriscare.net'])).toBe(true);
+    expect(isAllowedEndpoint(url('https://api.osiriscare.net:8443'), ['https://api.osiriscare.net'])).toBe(false);
+    expect(isAllowedEndpoint(url('https://api.osiriscare.net.evil.example'), ['https://api.osiriscare.net'])).toBe(false);
+  });
+});
