@@ -1,4 +1,5 @@
-import { readFile, rename, unlink } from 'node:fs/promises';
+import { readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { ClaimResponseSchema, MacAddressSchema } from './contract.js';
 import { writeFileAtomic, type WritePhase } from './fs/atomic-write.js';
@@ -32,9 +33,34 @@ export async function readJournal(path: string): Promise<JournalState> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'none' };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return recoverFromTemp(path);
     return { state: 'corrupt', reason: `cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
   }
+  return parseJournal(text);
+}
+
+/**
+ * A process killed after writing the journal's temp file but before renaming it still wrote the
+ * whole claim: a temp file that parses completely (JSON cannot be half-valid here) is promoted.
+ */
+async function recoverFromTemp(path: string): Promise<JournalState> {
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.`;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp'))) {
+    const text = await readFile(join(dir, name), 'utf8').catch(() => '');
+    const parsed = parseJournal(text);
+    if (parsed.state === 'found') {
+      await rename(join(dir, name), path);
+      return parsed;
+    }
+    // Empty or cut short: the process died before the claim reached the file; nothing to keep.
+    await unlink(join(dir, name)).catch(() => undefined);
+  }
+  return { state: 'none' };
+}
+
+function parseJournal(text: string): JournalState {
   let json: unknown;
   try {
     json = JSON.parse(text);

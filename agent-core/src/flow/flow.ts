@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { claimProvisionCode, validateProvisionCode } from '../api.js';
+import { claimProvisionCode, sendHeartbeat, validateProvisionCode, type ApiOptions } from '../api.js';
 import { generateApiKey } from '../api-key.js';
 import { maskProvisionCode, parseProvisionCode } from '../codes.js';
 import { CONFIG_FILE_NAME, DEFAULT_API_ENDPOINT, DEFAULT_STATE_DIR, JOURNAL_FILE_NAME } from '../constants.js';
@@ -142,7 +142,10 @@ export async function runProvisioningFlow(options: FlowOptions): Promise<FlowRes
       if (options.validate !== false) {
         emit('validate', 'running', `Checking code ${masked}`);
         const validated = await validateProvisionCode(code ?? '', api);
-        if (!validated.ok) return await diagnose('validate', validated);
+        if (!validated.ok) {
+          if (validated.code === 'claimed') return failAt('validate', await explainClaimed(validated, { client: client.data, identity }));
+          return await diagnose('validate', validated);
+        }
         emit('validate', 'done', `Code ${masked} belongs to ${validated.data.partner.brand_name}`);
       } else {
         emit('validate', 'skipped', 'Validation not requested');
@@ -152,7 +155,10 @@ export async function runProvisioningFlow(options: FlowOptions): Promise<FlowRes
       emit('claim', 'running', `Claiming code ${masked}`);
       // Not cancellable: once sent, the server may consume the code, so the answer must be kept.
       const claimed = await claimProvisionCode(code ?? '', { client: client.data, identity });
-      if (!claimed.ok) return await diagnose('claim', claimed);
+      if (!claimed.ok) {
+        if (claimed.code === 'claimed') return failAt('claim', await explainClaimed(claimed, { client: client.data, identity }));
+        return await diagnose('claim', claimed);
+      }
       emit('claim', 'done', `Claimed for site ${claimed.data.site_id}`);
       await after('claim');
       entry = journalEntry(claimed.data, endpointToString(endpoint.data), masked, identity, now());
@@ -228,4 +234,20 @@ function journalEntry(claim: ClaimResponse, apiEndpoint: string, codeHint: strin
     claim,
     api_key: claim.api_key ?? generateApiKey(),
   };
+}
+
+/**
+ * "Already claimed" has two very different meanings for a technician: someone else's appliance has
+ * this code, or this very appliance claimed it and lost the answer (power cut before the journal
+ * was saved). The heartbeat tells them apart, because the server knows which MAC claimed.
+ */
+async function explainClaimed(failure: Failure, context: ApiOptions & { identity: ApplianceIdentity }): Promise<Failure> {
+  const beat = await sendHeartbeat({ mac_address: context.identity.mac_address, hostname: context.identity.hostname, status: 'claim_conflict' }, context);
+  if (beat.ok && beat.data.status === 'known') {
+    return {
+      ...failure,
+      hint: `This appliance itself already claimed a code for site ${beat.data.site_id}, but its answer was lost before it was saved. Ask the partner to issue a new code for this appliance.`,
+    };
+  }
+  return { ...failure, hint: 'Another appliance already used this code. Ask the partner for a new code.' };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { constants, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { constants, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export const SECRET_FILE_MODE = 0o600;
@@ -25,6 +25,7 @@ export interface AtomicWriteOptions {
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: options.dirMode ?? SECRET_DIR_MODE });
+  await removeStaleTemps(dir, basename(path));
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const flags = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW;
   const handle = await open(temp, flags, options.mode ?? SECRET_FILE_MODE);
@@ -58,4 +59,13 @@ export async function syncDirectory(dir: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/** Temp files a killed process left behind; provisioning runs one at a time, so any found are stale. */
+async function removeStaleTemps(dir: string, base: string): Promise<void> {
+  const prefix = `.${base}.`;
+  const names = await readdir(dir);
+  await Promise.all(
+    names.filter((name) => name.startsWith(prefix) && name.endsWith('.tmp')).map((name) => unlink(join(dir, name)).catch(() => undefined)),
+  );
 }

@@ -1,0 +1,200 @@
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { needsProvisioning, readConfigState } from '../src/config/state.js';
+import { createConfig, type CreateConfigInput } from '../src/config/write.js';
+import { useTempDir } from '../../test-support/backend.js';
+
+const tempDir = useTempDir();
+
+const INPUT: CreateConfigInput = {
+  site_id: 'partner-clinic-abc123',
+  appliance_id: 'partner-clinic-abc123-84:3A:5B:91:B6:61',
+  partner_info: { slug: 'nepa-it', brand_name: 'NEPA IT Solutions', primary_color: '#2563EB' },
+  api_endpoint: 'https://api.osiriscare.net',
+  mac_address: '84:3A:5B:91:B6:61',
+  hostname: 'osiriscare-appliance',
+};
+const NOW = () => new Date('2026-01-04T15:30:00Z');
+
+async function write(input: Partial<CreateConfigInput> = {}, options: { force?: boolean; stateDir?: string } = {}) {
+  const stateDir = options.stateDir ?? join(await tempDir(), 'msp');
+  const result = await createConfig({ ...INPUT, ...input }, { stateDir, now: NOW, ...(options.force === undefined ? {} : { force: options.force }) });
+  return { result, stateDir, path: join(stateDir, 'config.yaml') };
+}
+
+describe('createConfig', () => {
+  it('creates config.yaml in the state dir and returns its path', async () => {
+    const { result, path } = await write();
+    expect(result).toMatchObject({ ok: true, data: { path } });
+    expect((await stat(path)).isFile()).toBe(true);
+  });
+
+  it("writes exactly the seed's fields, in the seed's order, with the seed's defaults", async () => {
+    const { path, stateDir } = await write({ api_key: 'S'.repeat(43) });
+    const text = await readFile(path, 'utf8');
+    const config = parse(text, { version: '1.1' }) as Record<string, unknown>;
+    expect(Object.keys(config)).toEqual([
+      'site_id', 'appliance_id', 'api_key', 'api_endpoint', 'poll_interval', 'enable_drift_detection', 'enable_evidence_upload',
+      'enable_l1_sync', 'healing_enabled', 'healing_dry_run', 'state_dir', 'log_level', 'partner', 'provisioned_at', 'mac_address', 'hostname',
+    ]);
+    expect(config).toEqual({
+      site_id: 'partner-clinic-abc123',
+      appliance_id: 'partner-clinic-abc123-84:3A:5B:91:B6:61',
+      api_key: 'S'.repeat(43),
+      api_endpoint: 'https://api.osiriscare.net',
+      poll_interval: 60,
+      enable_drift_detection: true,
+      enable_evidence_upload: true,
+      enable_l1_sync: true,
+      healing_enabled: true,
+      healing_dry_run: false,
+      state_dir: stateDir,
+      log_level: 'INFO',
+      partner: { slug: 'nepa-it', brand_name: 'NEPA IT Solutions', primary_color: '#2563EB' },
+      provisioned_at: '2026-01-04T15:30:00+00:00',
+      mac_address: '84:3A:5B:91:B6:61',
+      hostname: 'osiriscare-appliance',
+    });
+    expect(text).toContain('primary_color: "#2563EB"');
+  });
+
+  it('is mode 0600 in a 0700 directory', async () => {
+    const { path, stateDir } = await write();
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect((await stat(stateDir)).mode & 0o777).toBe(0o700);
+  });
+
+  it('generates a URL-safe key of 32+ characters when the server issued none, different each time', async () => {
+    const a = await write();
+    const b = await write();
+    const keyA = (parse(await readFile(a.path, 'utf8')) as { api_key: string }).api_key;
+    const keyB = (parse(await readFile(b.path, 'utf8')) as { api_key: string }).api_key;
+    expect(keyA).toMatch(/^[A-Za-z0-9_-]{32,}$/);
+    expect(keyA).not.toBe(keyB);
+  });
+
+  it('uses the server-issued key when there is one', async () => {
+    const { path } = await write({ api_key: 'server-issued-key-0123456789abcdefghijkl' });
+    expect(await readFile(path, 'utf8')).toContain('api_key: server-issued-key-0123456789abcdefghijkl');
+  });
+
+  it('cannot be made to inject keys through a newline or ": " in a value', async () => {
+    const hostile = 'x\nhealing_enabled: false\napi_key: attacker';
+    const { path, result } = await write({ site_id: hostile, partner_info: { slug: 'a: b', brand_name: 'Evil\n  slug: pwned' } });
+    expect(result.ok).toBe(true);
+    const config = parse(await readFile(path, 'utf8'), { version: '1.1' }) as Record<string, unknown>;
+    expect(config.site_id).toBe(hostile);
+    expect(config.healing_enabled).toBe(true);
+    expect(config.api_key).not.toBe('attacker');
+    expect(config.partner).toEqual({ slug: 'a: b', brand_name: 'Evil\n  slug: pwned', primary_color: '#2563EB' });
+  });
+
+  it('quotes values a YAML 1.1 reader (the agent uses PyYAML) would misread', async () => {
+    const { path } = await write({ mac_address: '12:34:56:10:20:30', hostname: 'yes', site_id: 'on' });
+    const config = parse(await readFile(path, 'utf8'), { version: '1.1' }) as Record<string, unknown>;
+    expect(config.mac_address).toBe('12:34:56:10:20:30');
+    expect(config.hostname).toBe('yes');
+    expect(config.site_id).toBe('on');
+  });
+
+  it('applies valid server overrides', async () => {
+    const { path } = await write({ overrides: { poll_interval: 300, log_level: 'DEBUG', healing_dry_run: true } });
+    const config = parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+    expect(config).toMatchObject({ poll_interval: 300, log_level: 'DEBUG', healing_dry_run: true });
+  });
+
+  it('refuses to write an invalid config and leaves nothing behind', async () => {
+    const dir = await tempDir();
+    const stateDir = join(dir, 'msp');
+    const result = await createConfig({ ...INPUT, api_key: 'short' }, { stateDir });
+    expect(result.ok).toBe(false);
+    await expect(readdir(dir)).resolves.toEqual([]);
+  });
+
+  it('never overwrites a valid config without force', async () => {
+    const first = await write({ api_key: 'A'.repeat(43) });
+    const before = await readFile(first.path, 'utf8');
+    const second = await write({ site_id: 'other-site' }, { stateDir: first.stateDir });
+    expect(second.result).toMatchObject({ ok: false, code: 'exists' });
+    expect(await readFile(first.path, 'utf8')).toBe(before);
+  });
+
+  it('with force, replaces the config and keeps a 0600 backup of the old one', async () => {
+    const first = await write({ api_key: 'A'.repeat(43) });
+    const before = await readFile(first.path, 'utf8');
+    const second = await write({ site_id: 'other-site' }, { stateDir: first.stateDir, force: true });
+    expect(second.result.ok).toBe(true);
+    if (!second.result.ok) return;
+    expect(await readFile(first.path, 'utf8')).toContain('site_id: other-site');
+    const backup = second.result.data.backupPath ?? '';
+    expect(await readFile(backup, 'utf8')).toBe(before);
+    expect((await stat(backup)).mode & 0o777).toBe(0o600);
+  });
+
+  it('replaces an invalid config without force, keeping it as a backup', async () => {
+    const stateDir = join(await tempDir(), 'msp');
+    await mkdir(stateDir, { recursive: true });
+    await writeFile(join(stateDir, 'config.yaml'), 'site_id: half-writ');
+    const { result } = await write({}, { stateDir });
+    expect(result.ok && result.data.backupPath).toBeTruthy();
+  });
+
+  it('reports an unwritable state directory clearly and changes nothing', async () => {
+    if (process.getuid?.() === 0) {
+      // root ignores permission bits; a file where the directory should be fails the same way for everyone
+      const dir = await tempDir();
+      await writeFile(join(dir, 'msp'), 'not a directory');
+      const result = await createConfig(INPUT, { stateDir: join(dir, 'msp') });
+      expect(result).toMatchObject({ ok: false, code: 'io' });
+      expect(!result.ok && result.error).toContain(join(dir, 'msp', 'config.yaml'));
+      expect(await readFile(join(dir, 'msp'), 'utf8')).toBe('not a directory');
+      return;
+    }
+    const dir = await tempDir();
+    await chmod(dir, 0o500);
+    const result = await createConfig(INPUT, { stateDir: join(dir, 'msp') });
+    expect(result).toMatchObject({ ok: false, code: 'io' });
+    expect(!result.ok && result.error).toContain('permission denied');
+  });
+});
+
+describe('needsProvisioning and readConfigState', () => {
+  it('needs provisioning when there is no config', async () => {
+    const path = join(await tempDir(), 'config.yaml');
+    expect(await needsProvisioning(path)).toBe(true);
+    expect(await readConfigState(path)).toEqual({ state: 'missing', path });
+  });
+
+  it('does not need provisioning once a config is written', async () => {
+    const { path } = await write();
+    expect(await needsProvisioning(path)).toBe(false);
+  });
+
+  it('accepts a config a person edited, as long as the agent would load it', async () => {
+    const { path } = await write();
+    const text = await readFile(path, 'utf8');
+    await writeFile(path, text.replace('poll_interval: 60', 'poll_interval: 120'));
+    expect(await readConfigState(path)).toEqual({ state: 'valid', path });
+  });
+
+  it.each([
+    ['empty', () => '', 'empty'],
+    ['truncated at a line end', (t: string) => t.split('\n').slice(0, 2).join('\n'), 'api_key'],
+    ['truncated mid-line', (t: string) => t.slice(0, 40), 'not valid YAML'],
+    ['unparsable', () => 'site_id: [unclosed\n', 'not valid YAML'],
+    ['not a mapping', () => '- a\n- b\n', 'mapping'],
+    ['missing api_key', (t: string) => t.replace(/^api_key: .*$/m, ''), 'api_key'],
+    ['with poll_interval out of range', (t: string) => t.replace('poll_interval: 60', 'poll_interval: 5'), 'poll_interval'],
+    ['with an unknown log level', (t: string) => t.replace('log_level: INFO', 'log_level: VERBOSE'), 'log_level'],
+    ['with a duplicated key', (t: string) => `${t}site_id: again\n`, 'not valid YAML'],
+  ])('reports a config that is %s as invalid, not provisioned', async (_label, mutate, reason) => {
+    const { path } = await write();
+    await writeFile(path, mutate(await readFile(path, 'utf8')));
+    const state = await readConfigState(path);
+    expect(state.state).toBe('invalid');
+    expect(state.state === 'invalid' && state.reason).toContain(reason);
+    expect(await needsProvisioning(path)).toBe(true);
+  });
+});
