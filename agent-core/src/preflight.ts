@@ -41,7 +41,12 @@ export interface PreflightOptions {
   /** True when the clinic's proxy carries the traffic: only the HTTP stage then says anything. */
   readonly viaProxy?: boolean;
   readonly now?: () => number;
+  /** The resolver; the system's by default (tests stand in for a DNS filter with it). */
+  readonly lookup?: Resolver;
 }
+
+export type Resolver = (host: string) => Promise<readonly { address: string }[]>;
+const systemLookup: Resolver = (host) => lookup(host, { all: true });
 
 const SINKHOLE_ADDRESSES = new Set(['0.0.0.0', '::', '127.0.0.1', '::1']);
 const HealthSchema = z.unknown();
@@ -56,7 +61,7 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
 
   let address: string | undefined;
   if (direct) {
-    const dns = await timed('dns', () => checkDns(host));
+    const dns = await timed('dns', () => checkDns(host, options.lookup ?? systemLookup));
     stages.push(dns.result);
     address = dns.value;
     if (dns.result.status === 'fail') return finish(stages);
@@ -100,10 +105,10 @@ async function timed<T>(stage: PreflightStage, run: () => Promise<Check<T>>): Pr
   return { result: { stage, status: 'fail', detail: check.detail, hint: check.hint, ms } };
 }
 
-async function checkDns(host: string): Promise<Check<string>> {
+async function checkDns(host: string, resolve: Resolver): Promise<Check<string>> {
   if (isIP(host) !== 0) return { pass: true, detail: `${host} is an address; no lookup needed`, value: host };
   try {
-    const answers = await lookup(host, { all: true });
+    const answers = await resolve(host);
     const first = answers[0]?.address;
     if (first === undefined) return { pass: false, detail: `${host} has no address`, hint: dnsHint(host) };
     if (!isLoopbackHost(host) && answers.every((a) => SINKHOLE_ADDRESSES.has(a.address))) {

@@ -1,0 +1,111 @@
+import { createServer as createHttpsServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseApiEndpoint } from '../src/endpoint.js';
+import { HttpClient } from '../src/http/client.js';
+import { runPreflight, type PreflightOptions } from '../src/preflight.js';
+import { createApp } from '../../mock-server/src/app.js';
+import { FAST_RETRY, useBackend, useTempDir } from '../../test-support/backend.js';
+import { sendJson, useHostileServer } from '../../test-support/hostile-server.js';
+import { makeLocalhostCert } from '../../test-support/tls.js';
+
+const backend = useBackend();
+const hostile = useHostileServer();
+const tempDir = useTempDir();
+const httpsServers: Server[] = [];
+afterEach(() => {
+  for (const server of httpsServers.splice(0)) server.close();
+});
+
+function clientFor(url: string, caFile?: string): HttpClient {
+  const endpoint = parseApiEndpoint(url);
+  if (!endpoint.ok) throw new Error(endpoint.error);
+  const client = HttpClient.create({ endpoint: endpoint.data, retry: { ...FAST_RETRY, attempts: 1 }, timeoutMs: 2_000, ...(caFile === undefined ? {} : { caFile }) });
+  if (!client.ok) throw new Error(client.error);
+  return client.data;
+}
+
+async function preflight(url: string, extra: Partial<PreflightOptions> = {}) {
+  const client = clientFor(url, extra.caFile);
+  try {
+    return await runPreflight({ client, stageTimeoutMs: 2_000, ...extra });
+  } finally {
+    await client.close();
+  }
+}
+
+async function httpsBackend(): Promise<{ url: string; certPath: string }> {
+  const { key, cert, certPath } = makeLocalhostCert(await tempDir());
+  const handle = createApp({ rateLimit: false }).app.callback();
+  const server = createHttpsServer({ key, cert }, (req, res) => { void handle(req, res); });
+  httpsServers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `https://localhost:${(server.address() as AddressInfo).port}`, certPath };
+}
+
+describe('network preflight', () => {
+  it('passes every stage against a healthy backend', async () => {
+    const server = await backend();
+    const report = await preflight(server.url);
+    expect(report.ok).toBe(true);
+    expect(report.stages.map((s) => [s.stage, s.status])).toEqual([['dns', 'pass'], ['tcp', 'pass'], ['tls', 'skip'], ['http', 'pass'], ['clock', 'pass']]);
+  });
+
+  it('names a DNS failure and what to do about it', async () => {
+    const failing = () => Promise.reject(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }));
+    const report = await preflight('https://api.osiriscare.net', { lookup: failing });
+    expect(report.failed).toMatchObject({ stage: 'dns', status: 'fail' });
+    expect(report.failed?.hint).toContain('DNS filter');
+    expect(report.stages).toHaveLength(1);
+  });
+
+  it('recognises a DNS filter answering with a sinkhole address', async () => {
+    const sinkhole = () => Promise.resolve([{ address: '0.0.0.0' }]);
+    const report = await preflight('https://api.osiriscare.net', { lookup: sinkhole });
+    expect(report.failed?.detail).toContain('blocked-domain answer');
+    expect(report.failed?.hint).toContain('allow');
+  });
+
+  it('names a refused TCP connection', async () => {
+    const server = await backend();
+    const url = server.url;
+    await server.close();
+    const report = await preflight(url);
+    expect(report.failed).toMatchObject({ stage: 'tcp' });
+    expect(report.failed?.hint).toContain('firewall');
+  });
+
+  it('names an untrusted certificate as TLS interception', async () => {
+    const server = await httpsBackend();
+    const report = await preflight(server.url);
+    expect(report.failed).toMatchObject({ stage: 'tls' });
+    expect(report.failed?.detail).toContain('SELF_SIGNED');
+    expect(report.failed?.hint).toContain('TLS-intercepting proxy');
+  });
+
+  it('trusts an extra CA file and then passes TLS and HTTP', async () => {
+    const server = await httpsBackend();
+    const report = await preflight(server.url, { caFile: server.certPath });
+    expect(report.stages.map((s) => s.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass']);
+  });
+
+  it('names a backend that answers with server errors', async () => {
+    const server = await hostile((_req, res) => { sendJson(res, 503, { detail: 'maintenance' }); });
+    const report = await preflight(server.url);
+    expect(report.failed).toMatchObject({ stage: 'http', detail: 'Server error (HTTP 503)' });
+  });
+
+  it('warns about a clock far from the server’s', async () => {
+    const server = await backend();
+    const report = await preflight(server.url, { now: () => Date.now() + 3 * 3_600_000 });
+    expect(report.ok).toBe(true);
+    expect(report.stages.at(-1)).toMatchObject({ stage: 'clock', status: 'warn' });
+    expect(report.stages.at(-1)?.detail).toContain('180 minutes ahead');
+  });
+
+  it('leaves DNS, TCP and TLS to the proxy when one carries the traffic', async () => {
+    const server = await backend();
+    const report = await preflight(server.url, { viaProxy: true });
+    expect(report.stages.slice(0, 3).map((s) => s.status)).toEqual(['skip', 'skip', 'skip']);
+  });
+});
