@@ -27,9 +27,9 @@ describe('osiris-provision --provision', () => {
     const run = await runCli(['--provision', 'abcd-1234-efgh-5678', ...common]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('  OsirisCare Appliance Provisioning');
-    expect(run.stdout).toMatch(/MAC Address: ([0-9A-F]{2}:){5}[0-9A-F]{2}\nHostname:    \S+/);
+    expect(run.stdout).toMatch(/MAC Address: ([0-9A-F]{2}:){5}[0-9A-F]{2}\nHostname: {4}\S+/);
     expect(run.stdout).toContain('  Provisioning Complete!');
-    expect(run.stdout).toMatch(/Site ID:     clinic-abc-[0-9a-f]{6}\nPartner:     NEPA IT Solutions\nConfig:      .*config\.yaml/);
+    expect(run.stdout).toMatch(/Site ID: {5}clinic-abc-[0-9a-f]{6}\nPartner: {5}NEPA IT Solutions\nConfig: {6}.*config\.yaml/);
     expect(run.stdout).toContain('The agent will now restart in normal operation mode.');
     expect((await stat(join(stateDir, 'config.yaml'))).mode & 0o777).toBe(0o600);
     // The code is masked and the credential never printed.

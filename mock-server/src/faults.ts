@@ -18,23 +18,25 @@ export const FAULT_ROUTES = ['claim', 'validate', 'status', 'heartbeat', 'config
 export type FaultRoute = (typeof FAULT_ROUTES)[number];
 
 export const FaultsSchema = z.partialRecord(z.enum(FAULT_ROUTES), FaultSchema);
-export type Faults = z.infer<typeof FaultsSchema>;
+/** What callers pass (defaults not yet applied); the table keeps the parsed form. */
+export type Faults = z.input<typeof FaultsSchema>;
+type ParsedFaults = z.infer<typeof FaultsSchema>;
 
 /** The live fault table; the admin API and tests change it while the server runs. */
 export class FaultTable {
-  #faults: Faults = {};
+  #faults: ParsedFaults = {};
   readonly #random: () => number;
 
   constructor(initial: Faults = {}, random: () => number = Math.random) {
-    this.#faults = initial;
+    this.#faults = FaultsSchema.parse(initial);
     this.#random = random;
   }
 
   set(faults: Faults): void {
-    this.#faults = faults;
+    this.#faults = FaultsSchema.parse(faults);
   }
 
-  get(): Faults {
+  get(): ParsedFaults {
     return this.#faults;
   }
 
