@@ -15,8 +15,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/*.js', 'eslint.config.js', 'test-support/*.mjs'],
+    files: ['bin/*.js', 'bin/*.cjs', 'eslint.config.js', 'rolldown.config.js', 'test-support/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { process: 'readonly' } },
+  },
+  {
+    files: ['bin/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { process: 'readonly', require: 'readonly' } },
+    // The boot-time CLI is CommonJS on purpose (rolldown.config.js explains why).
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -8,7 +8,7 @@ import { defaultFixture } from '../mock-server/src/fixtures.js';
 import { interleave, timeProcess } from './process-timing.js';
 import { median } from './stats.js';
 
-const CLI = fileURLToPath(new URL('../../bin/osiris-provision.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../bin/osiris-provision.cjs', import.meta.url));
 const node = process.execPath;
 
 export interface ColdStartResult {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../bin/osiris-provision.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../bin/osiris-provision.cjs', import.meta.url));
 export const MOCK_CLI = fileURLToPath(new URL('../bin/osiris-mock-server.js', import.meta.url));
 
 export interface CliRun {

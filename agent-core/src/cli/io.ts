@@ -1,20 +1,33 @@
-import type { Readable, Writable } from 'node:stream';
+import { writeSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+
+/** Where the CLI writes text: a stream, or the light fd writer below. */
+export interface TextSink {
+  write(text: string): unknown;
+}
 
 /** The CLI's world, injectable so tests call it as a function (and the bin passes the real process). */
 export interface CliIo {
   readonly stdin: Readable;
-  readonly stdout: Writable;
-  readonly stderr: Writable;
+  readonly stdout: TextSink;
+  readonly stderr: TextSink;
   readonly env: NodeJS.ProcessEnv;
   /** Delivers Ctrl-C; the real process's SIGINT by default. */
   readonly onInterrupt?: (handler: () => void) => () => void;
 }
 
+/**
+ * The real process. Output goes straight to the file descriptors and stdin is looked up only when
+ * read: creating process.stdout/stdin loads Node's stream machinery, which would cost the
+ * boot-time `--check` more than everything else it does.
+ */
 export function processIo(): CliIo {
   return {
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: fdSink(1, () => process.stdout),
+    stderr: fdSink(2, () => process.stderr),
     env: process.env,
     onInterrupt: (handler) => {
       process.on('SIGINT', handler);
@@ -27,6 +40,22 @@ export function processIo(): CliIo {
   };
 }
 
-export function writeLine(stream: Writable, line = ''): void {
+function fdSink(fd: number, stream: () => NodeJS.WriteStream): TextSink {
+  return {
+    write(text: string) {
+      try {
+        writeSync(fd, text);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        // A non-blocking pipe that is full: let the stream queue it. A closed reader: nobody to tell.
+        if (code === 'EAGAIN') stream().write(text);
+        else if (code !== 'EPIPE') throw err;
+      }
+      return true;
+    },
+  };
+}
+
+export function writeLine(stream: TextSink, line = ''): void {
   stream.write(`${line}\n`);
 }

@@ -1,5 +1,4 @@
 import { readConfigState } from '../config/state.js';
-import { getIdentity } from '../identity/index.js';
 import { VERSION } from '../version.js';
 import { HELP_TEXT, parseCliArgs, type CliArgs } from './args.js';
 import { EXIT } from './exit-codes.js';
@@ -35,7 +34,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   }
 }
 
-function printMac(args: CliArgs, io: CliIo): number {
+async function printMac(args: CliArgs, io: CliIo): Promise<number> {
+  const { getIdentity } = await import('../identity/index.js');
   const identity = getIdentity();
   writeLine(io.stdout, args.json ? JSON.stringify(identity) : identity.mac_address);
   return EXIT.ok;

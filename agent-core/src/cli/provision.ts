@@ -1,5 +1,4 @@
 import { createInterface } from 'node:readline/promises';
-import type { Writable } from 'node:stream';
 import { maskProvisionCode, parseProvisionCode } from '../codes.js';
 import { INTERACTIVE_ATTEMPTS } from '../constants.js';
 import { readConfigState } from '../config/state.js';
@@ -13,7 +12,7 @@ import { runPreflight } from '../preflight.js';
 import { fail } from '../result.js';
 import type { CliArgs } from './args.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
-import { processIo, writeLine, type CliIo } from './io.js';
+import { processIo, writeLine, type CliIo, type TextSink } from './io.js';
 import { banner, failureBlock, identityLines, preflightLines, progressLine, successBlock } from './render.js';
 
 /** The provisioning modes of the CLI; `main` imports this module only when one of them runs. */
@@ -97,12 +96,12 @@ export async function provisionInteractive(args: CliArgs, io: CliIo): Promise<Fl
   return last;
 }
 
-function header(out: Writable, identity: ApplianceIdentity): void {
+function header(out: TextSink, identity: ApplianceIdentity): void {
   banner(out, 'OsirisCare Appliance Provisioning');
   identityLines(out, identity);
 }
 
-async function provisionWithCode(code: string, identity: ApplianceIdentity, args: CliArgs, human: Writable, io: CliIo): Promise<FlowResult> {
+async function provisionWithCode(code: string, identity: ApplianceIdentity, args: CliArgs, human: TextSink, io: CliIo): Promise<FlowResult> {
   writeLine(human, 'Provisioning...');
   const result = await withInterrupt(io, (signal) =>
     runProvisioningFlow({

@@ -1,19 +1,18 @@
-import type { Writable } from 'node:stream';
 import type { FlowFailure, FlowSuccess, ProgressEvent } from '../flow/events.js';
 import type { ApplianceIdentity } from '../identity/index.js';
 import type { PreflightReport } from '../preflight.js';
-import { writeLine } from './io.js';
+import { writeLine, type TextSink } from './io.js';
 
 const RULE = '='.repeat(60);
 
-export function banner(out: Writable, title: string): void {
+export function banner(out: TextSink, title: string): void {
   writeLine(out, RULE);
   writeLine(out, `  ${title}`);
   writeLine(out, RULE);
   writeLine(out);
 }
 
-export function identityLines(out: Writable, identity: ApplianceIdentity): void {
+export function identityLines(out: TextSink, identity: ApplianceIdentity): void {
   writeLine(out, `MAC Address: ${identity.mac_address}`);
   writeLine(out, `Hostname:    ${identity.hostname}`);
   writeLine(out);
@@ -28,13 +27,13 @@ const STATUS_MARK: Record<ProgressEvent['status'], string> = {
 };
 
 /** One line per step outcome; "running" lines only when the step may take a while. */
-export function progressLine(out: Writable, event: ProgressEvent): void {
+export function progressLine(out: TextSink, event: ProgressEvent): void {
   if (event.status === 'running' && event.step !== 'claim' && event.step !== 'preflight') return;
   if (event.status === 'skipped' && event.step === 'preflight') return;
   writeLine(out, `  [${String(event.percent).padStart(3)}%] ${STATUS_MARK[event.status]} ${event.message}`);
 }
 
-export function successBlock(out: Writable, result: FlowSuccess): void {
+export function successBlock(out: TextSink, result: FlowSuccess): void {
   writeLine(out);
   banner(out, 'Provisioning Complete!');
   writeLine(out, `Site ID:     ${result.site_id}`);
@@ -46,14 +45,14 @@ export function successBlock(out: Writable, result: FlowSuccess): void {
   writeLine(out, 'The agent will now restart in normal operation mode.');
 }
 
-export function failureBlock(out: Writable, failure: FlowFailure): void {
+export function failureBlock(out: TextSink, failure: FlowFailure): void {
   writeLine(out);
   writeLine(out, `Provisioning failed: ${failure.error}`);
   if (failure.hint !== undefined) writeLine(out, `What to do: ${failure.hint}`);
   if (failure.preflight !== undefined) preflightLines(out, failure.preflight);
 }
 
-export function preflightLines(out: Writable, report: PreflightReport): void {
+export function preflightLines(out: TextSink, report: PreflightReport): void {
   writeLine(out, 'Network check:');
   for (const stage of report.stages) {
     writeLine(out, `  ${stage.stage.toUpperCase().padEnd(5)} ${stage.status.padEnd(4)} ${stage.detail}`);

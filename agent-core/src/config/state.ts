@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_FILE_NAME, DEFAULT_STATE_DIR } from '../constants.js';
 import { hasValidSeal } from './seal.js';
@@ -18,7 +18,9 @@ export const DEFAULT_CONFIG_PATH = join(DEFAULT_STATE_DIR, CONFIG_FILE_NAME);
 export async function readConfigState(path: string = DEFAULT_CONFIG_PATH): Promise<ConfigState> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // Synchronous on purpose: a config is a few hundred bytes, and the first async fs call would start
+    // libuv's thread pool, which costs the boot-time check more than the read itself.
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { state: 'missing', path };
