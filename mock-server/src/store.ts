@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomToken } from './random.js';
 import type { Fixture } from './fixtures.js';
 
 export type CodeStatus = 'pending' | 'claimed' | 'expired';
@@ -109,7 +109,7 @@ export class Store {
       mac_address: mac,
       partner: record.partner,
       client_name: record.client_name,
-      api_key: randomBytes(32).toString('base64url'),
+      api_key: randomToken(32, 'base64url'),
       status: 'claimed',
       progress_percent: 0,
       claimed_at: at,
@@ -149,7 +149,7 @@ export class Store {
   /** Mints a new pending code (the partner dashboard's "new provision code"). */
   mint(partner: string, clientName: string, expiresInHours: number, siteId?: string): CodeRecord {
     let code: string;
-    do code = randomBytes(8).toString('hex').toUpperCase();
+    do code = randomToken(8, 'hex').toUpperCase();
     while (this.codes.has(code));
     const record: CodeRecord = {
       code,
@@ -178,5 +178,5 @@ export class Store {
 /** `clinic-abc-3f9a1c`: the client's name made URL-safe, plus a suffix so two "Clinic ABC"s differ. */
 export function siteIdFor(clientName: string): string {
   const slug = clientName.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48);
-  return `${slug === '' ? 'site' : slug}-${randomBytes(3).toString('hex')}`;
+  return `${slug === '' ? 'site' : slug}-${randomToken(3, 'hex')}`;
 }
