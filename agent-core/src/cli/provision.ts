@@ -48,13 +48,18 @@ export async function provisionAuto(code: string, args: CliArgs, io: CliIo): Pro
   const parsed = parseProvisionCode(code);
   writeLine(human, `Provision Code: ${parsed.ok ? maskProvisionCode(parsed.data) : '(not a valid code)'}`);
   writeLine(human);
-  const result = await provisionWithCode(code, identity, args, human, io);
+  const result = await withInterrupt(io, (signal) => provisionWithCode(code, identity, args, human, signal));
   if (args.json) writeLine(io.stdout, JSON.stringify(resultJson(result)));
   return result;
 }
 
 /** `--provision-interactive`: the seed's `run_provisioning_cli`, asking for the code up to three times. */
 export async function provisionInteractive(args: CliArgs, io: CliIo): Promise<FlowResult> {
+  // Ctrl-C is ours from the first line printed: a prompt must never be answerable by killing us mid-write.
+  return withInterrupt(io, (signal) => askAndProvision(args, io, signal));
+}
+
+async function askAndProvision(args: CliArgs, io: CliIo, signal: AbortSignal): Promise<FlowResult> {
   const identity = getIdentity();
   const human = args.json ? io.stderr : io.stdout;
   header(human, identity);
@@ -68,7 +73,7 @@ export async function provisionInteractive(args: CliArgs, io: CliIo): Promise<Fl
       writeLine(human, 'Format: XXXXXXXXXXXXXXXX (16 characters)');
       writeLine(human);
       human.write('Provision Code: ');
-      const line = await nextLine(lines, io);
+      const line = await nextLine(lines, signal);
       if (line === undefined) {
         writeLine(human);
         last = { ...fail('cancelled'), step: 'validate' };
@@ -82,7 +87,7 @@ export async function provisionInteractive(args: CliArgs, io: CliIo): Promise<Fl
         continue;
       }
       writeLine(human);
-      last = await provisionWithCode(parsed.data, identity, args, human, io);
+      last = await provisionWithCode(parsed.data, identity, args, human, signal);
       if (last.ok || !retryableByPerson(last.code)) break;
       writeLine(human, remaining(attempt));
       writeLine(human);
@@ -101,24 +106,22 @@ function header(out: TextSink, identity: ApplianceIdentity): void {
   identityLines(out, identity);
 }
 
-async function provisionWithCode(code: string, identity: ApplianceIdentity, args: CliArgs, human: TextSink, io: CliIo): Promise<FlowResult> {
+async function provisionWithCode(code: string, identity: ApplianceIdentity, args: CliArgs, human: TextSink, signal: AbortSignal): Promise<FlowResult> {
   writeLine(human, 'Provisioning...');
-  const result = await withInterrupt(io, (signal) =>
-    runProvisioningFlow({
-      code,
-      apiEndpoint: args.apiEndpoint,
-      stateDir: args.stateDir,
-      configPath: args.configPath,
-      force: args.force,
-      preflight: args.preflight ? 'always' : 'on-failure',
-      identity,
-      signal,
-      http: { timeoutMs: args.timeoutMs, ...(args.caFile === undefined ? {} : { caFile: args.caFile }) },
-      onEvent: (event) => {
-        progressLine(human, event);
-      },
-    }),
-  );
+  const result = await runProvisioningFlow({
+    code,
+    apiEndpoint: args.apiEndpoint,
+    stateDir: args.stateDir,
+    configPath: args.configPath,
+    force: args.force,
+    preflight: args.preflight ? 'always' : 'on-failure',
+    identity,
+    signal,
+    http: { timeoutMs: args.timeoutMs, ...(args.caFile === undefined ? {} : { caFile: args.caFile }) },
+    onEvent: (event) => {
+    progressLine(human, event);
+    },
+  });
   if (result.ok) successBlock(human, result.data);
   else failureBlock(human, result);
   return result;
@@ -157,14 +160,14 @@ function remaining(attempt: number): string {
   return left > 0 ? `${left} attempt${left === 1 ? '' : 's'} left.` : 'No attempts left.';
 }
 
-async function nextLine(lines: AsyncIterator<string>, io: CliIo): Promise<string | undefined> {
-  return withInterrupt(io, async (signal) => {
-    const aborted = new Promise<undefined>((resolve) => {
-      signal.addEventListener('abort', () => { resolve(undefined); }, { once: true });
-    });
-    const next = lines.next().then((r) => (r.done === true ? undefined : r.value));
-    return Promise.race([next, aborted]);
+/** The next line typed, or undefined at end of input or on Ctrl-C. */
+async function nextLine(lines: AsyncIterator<string>, signal: AbortSignal): Promise<string | undefined> {
+  if (signal.aborted) return undefined;
+  const aborted = new Promise<undefined>((resolve) => {
+    signal.addEventListener('abort', () => { resolve(undefined); }, { once: true });
   });
+  const next = lines.next().then((r) => (r.done === true ? undefined : r.value));
+  return Promise.race([next, aborted]);
 }
 
 async function withInterrupt<T>(io: CliIo, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
