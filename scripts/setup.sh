@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian machine for this project: the Debian packages the tests use, then the
+# npm packages (which bring Node 22 itself, as the `node` devDependency, and build dist/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# openssl: test certificates; script (util-linux): the pseudo-terminal CLI test.
+packages=()
+command -v openssl >/dev/null 2>&1 || packages+=(openssl)
+command -v script >/dev/null 2>&1 || packages+=(util-linux)
+if ((${#packages[@]} > 0)); then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: needs root to install: ${packages[*]} (run with sudo, or install them yourself)" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${packages[@]}"
+fi
+
+npm ci --no-audit --no-fund
