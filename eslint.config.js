@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'renderer/', 'electron/', 'vite.config.ts'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test-artifacts/', '.state/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -32,3 +32,4 @@ export { runProvisioningFlow, type FlowOptions } from './flow/flow.js';
 export { VERSION } from './version.js';
 export { runProvisioningAuto, runProvisioningCli, type RunOptions } from './cli/run.js';
 export { main as runCli } from './cli/main.js';
+export { ProvisioningService, type ApplianceState, type IdentityInfo, type ServiceOptions } from './service.js';

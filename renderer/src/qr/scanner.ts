@@ -1,0 +1,137 @@
+import type { DecodeReply, DecodeRequest } from './messages';
+
+export type CameraProblem = 'denied' | 'absent' | 'failed';
+
+export interface ScannerEvents {
+  /** Text of a QR code seen in the picture (not yet checked to be a provisioning code). */
+  onText(text: string): void;
+  onProblem(problem: CameraProblem, message: string): void;
+  onCameras?(cameras: readonly MediaDeviceInfo[]): void;
+  onStarted?(): void;
+}
+
+/** The decoder sees at most this many pixels across: enough for a code held up to the camera, cheap to decode. */
+const FRAME_WIDTH = 640;
+/** At most one frame in the worker at a time, and no more often than this: the UI stays smooth. */
+const MIN_FRAME_INTERVAL_MS = 100;
+
+/**
+ * Camera → frames → decoder worker. The worker (and with it the wasm decoder) is created only when
+ * scanning starts; frames are transferred, not copied; decoding pauses while the screen is hidden;
+ * `stop()` releases the camera.
+ */
+export class QrScanner {
+  readonly #video: HTMLVideoElement;
+  readonly #events: ScannerEvents;
+  #stream: MediaStream | undefined;
+  #worker: Worker | undefined;
+  #canvas: OffscreenCanvas | undefined;
+  #busy = false;
+  #lastFrame = 0;
+  #nextId = 0;
+  #running = false;
+  #timer: number | undefined;
+
+  constructor(video: HTMLVideoElement, events: ScannerEvents) {
+    this.#video = video;
+    this.#events = events;
+  }
+
+  async start(deviceId?: string): Promise<void> {
+    this.stop();
+    this.#running = true;
+    try {
+      this.#stream = await navigator.mediaDevices.getUserMedia({
+        audio: false,
+        video: deviceId === undefined ? { facingMode: 'environment', width: { ideal: 1280 }, height: { ideal: 720 } } : { deviceId: { exact: deviceId } },
+      });
+    } catch (err) {
+      this.#running = false;
+      this.#events.onProblem(classify(err), err instanceof Error ? err.message : String(err));
+      return;
+    }
+    if (!this.#running) {
+      this.#release();
+      return;
+    }
+    this.#video.srcObject = this.#stream;
+    this.#video.muted = true;
+    this.#video.playsInline = true;
+    await this.#video.play().catch(() => undefined);
+    const cameras = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'videoinput');
+    this.#events.onCameras?.(cameras);
+    this.#worker ??= this.#createWorker();
+    document.addEventListener('visibilitychange', this.#onVisibility);
+    this.#events.onStarted?.();
+    this.#schedule();
+  }
+
+  stop(): void {
+    this.#running = false;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    document.removeEventListener('visibilitychange', this.#onVisibility);
+    this.#release();
+  }
+
+  /** Ends the worker too (leaving the scan screen). */
+  dispose(): void {
+    this.stop();
+    this.#worker?.terminate();
+    this.#worker = undefined;
+  }
+
+  #release(): void {
+    for (const track of this.#stream?.getTracks() ?? []) track.stop();
+    this.#stream = undefined;
+    this.#video.srcObject = null;
+  }
+
+  #createWorker(): Worker {
+    const worker = new Worker(new URL('./decoder.worker.ts', import.meta.url), { type: 'module', name: 'qr-decoder' });
+    worker.onmessage = (event: MessageEvent<DecodeReply>) => {
+      this.#busy = false;
+      const reply = event.data;
+      if (reply.kind === 'result' && reply.text !== undefined && this.#running) this.#events.onText(reply.text);
+      if (reply.kind === 'error') this.#events.onProblem('failed', `QR decoder: ${reply.message}`);
+    };
+    return worker;
+  }
+
+  #onVisibility = (): void => {
+    if (document.visibilityState === 'visible') this.#schedule();
+  };
+
+  #schedule(): void {
+    if (!this.#running || document.visibilityState === 'hidden') return;
+    this.#timer = window.setTimeout(() => {
+      this.#grab();
+      this.#schedule();
+    }, MIN_FRAME_INTERVAL_MS / 2);
+  }
+
+  #grab(): void {
+    const video = this.#video;
+    const now = performance.now();
+    if (this.#busy || now - this.#lastFrame < MIN_FRAME_INTERVAL_MS || video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0) return;
+    const scale = Math.min(1, FRAME_WIDTH / video.videoWidth);
+    const width = Math.round(video.videoWidth * scale);
+    const height = Math.round(video.videoHeight * scale);
+    if (this.#canvas?.width !== width || this.#canvas.height !== height) this.#canvas = new OffscreenCanvas(width, height);
+    const context = this.#canvas.getContext('2d', { willReadFrequently: true });
+    if (context === null) return;
+    context.drawImage(video, 0, 0, width, height);
+    const { data } = context.getImageData(0, 0, width, height);
+    const request: DecodeRequest = { id: (this.#nextId += 1), width, height, buffer: data.buffer as ArrayBuffer };
+    this.#busy = true;
+    this.#lastFrame = now;
+    this.#worker?.postMessage(request, [request.buffer]);
+  }
+}
+
+function classify(err: unknown): CameraProblem {
+  const name = err instanceof Error ? err.name : '';
+  if (name === 'NotAllowedError' || name === 'SecurityError') return 'denied';
+  if (name === 'NotFoundError' || name === 'OverconstrainedError' || name === 'TypeError') return 'absent';
+  return 'failed';
+}
