@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import svelte from 'eslint-plugin-svelte';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -12,6 +13,16 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  ...svelte.configs.recommended,
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], parser: tseslint.parser, svelteConfig: {} } },
+    rules: {
+      // TypeScript already resolves names; template handlers are idiomatically `() => wizard.go(…)`.
+      'no-undef': 'off',
+      '@typescript-eslint/no-confusing-void-expression': 'off',
     },
   },
   {

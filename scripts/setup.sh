@@ -4,8 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# openssl: test certificates; script (util-linux): the pseudo-terminal CLI test.
+# openssl: test certificates; script (util-linux): the pseudo-terminal CLI test;
+# chromium: the kiosk wizard's end-to-end tests (driven by playwright-core, never downloaded).
 packages=()
+command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 command -v openssl >/dev/null 2>&1 || packages+=(openssl)
 command -v script >/dev/null 2>&1 || packages+=(util-linux)
 if ((${#packages[@]} > 0)); then

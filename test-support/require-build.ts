@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 
-/** The process-level tests run the built CLI; fail early and clearly when it is missing. */
+/** The process-level and browser tests run what `npm run build` made; fail early and clearly when it is missing. */
 export default function requireBuild(): void {
-  if (!existsSync(new URL('../dist/cli/osiris-provision.cjs', import.meta.url))) {
-    throw new Error('dist/ is missing: run `npm run build` (npm test does it) before vitest');
+  for (const built of ['../dist/cli/osiris-provision.cjs', '../dist/renderer/index.html']) {
+    if (!existsSync(new URL(built, import.meta.url))) {
+      throw new Error(`${built.slice(3)} is missing: run \`npm run build\` (npm test does it) before vitest`);
+    }
   }
 }

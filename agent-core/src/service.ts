@@ -14,7 +14,7 @@ import { getIdentity, type ApplianceIdentity, type IdentityOptions } from './ide
 import { readJournal } from './journal.js';
 import { runPreflight, type PreflightReport } from './preflight.js';
 import { parseQrPayload, type QrProvisioning } from './qr-payload.js';
-import { fail, ok, type Result } from './result.js';
+import { fail, ok, type Failure, type Result, type Success } from './result.js';
 import { VERSION } from './version.js';
 
 export interface ServiceOptions {
@@ -32,6 +32,10 @@ export type ApplianceState =
   | { readonly state: 'fresh'; readonly note?: string }
   | { readonly state: 'provisioned'; readonly site_id: string; readonly config_path: string }
   | { readonly state: 'resumable'; readonly site_id: string; readonly code_hint: string };
+
+export type ValidateOutcome = Success<ValidatedCode> | (Failure & { readonly preflight?: PreflightReport });
+
+const NETWORK_CODES = new Set(['timeout', 'unreachable', 'tls']);
 
 export interface IdentityInfo extends ApplianceIdentity {
   readonly version: string;
@@ -88,10 +92,14 @@ export class ProvisioningService {
     return parseQrPayload(text, this.#allowed());
   }
 
-  async validate(code: string, endpoint?: string): Promise<Result<ValidatedCode>> {
+  /** Asks the server about a code; a network failure comes with the preflight that explains it. */
+  async validate(code: string, endpoint?: string): Promise<ValidateOutcome> {
     const target = this.#endpoint(endpoint);
     if (!target.ok) return target;
-    return validateProvisionCode(code, { apiEndpoint: target.data, timeoutMs: this.#options.timeoutMs, ...this.#ca() });
+    const result = await validateProvisionCode(code, { apiEndpoint: target.data, timeoutMs: this.#options.timeoutMs, ...this.#ca() });
+    if (result.ok || !NETWORK_CODES.has(result.code)) return result;
+    const preflight = await this.preflight();
+    return { ...result, ...(preflight.failed?.hint === undefined ? {} : { hint: preflight.failed.hint }), preflight };
   }
 
   /** Runs the whole flow; one at a time, so a double tap cannot claim twice. */

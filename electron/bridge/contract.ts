@@ -10,7 +10,7 @@ import type { FlowResult, ProgressEvent } from '../../agent-core/src/flow/events
 import type { PreflightReport } from '../../agent-core/src/preflight.js';
 import type { QrProvisioning } from '../../agent-core/src/qr-payload.js';
 import type { Result } from '../../agent-core/src/result.js';
-import type { ApplianceState, IdentityInfo } from '../../agent-core/src/service.js';
+import type { ApplianceState, IdentityInfo, ValidateOutcome } from '../../agent-core/src/service.js';
 
 export const BRIDGE_NAME = 'osiris';
 
@@ -50,7 +50,7 @@ export interface OsirisBridge {
   state(): Promise<ApplianceState>;
   /** agent-core's QR rule, so the UI and the engine never disagree about what a code is. */
   parseQr(text: string): Promise<Result<QrProvisioning>>;
-  validate(request: CodeRequest): Promise<Result<ValidatedCode>>;
+  validate(request: CodeRequest): Promise<ValidateOutcome>;
   provision(request: ProvisionRequest): Promise<FlowResult>;
   /** Hands over to the compliance agent: the kiosk exits so the service manager starts it. */
   finish(): Promise<void>;
@@ -58,4 +58,4 @@ export interface OsirisBridge {
   onProgress(listener: (event: ProgressEvent) => void): () => void;
 }
 
-export type { ApplianceState, FlowResult, IdentityInfo, PreflightReport, ProgressEvent, QrProvisioning, Result, ValidatedCode };
+export type { ApplianceState, FlowResult, IdentityInfo, PreflightReport, ProgressEvent, QrProvisioning, Result, ValidatedCode, ValidateOutcome };

@@ -97,7 +97,13 @@ export class Wizard {
         this.validated = result.data;
         this.screen = 'confirm';
       } else {
-        this.fail({ code: result.code, error: result.error, ...(result.hint === undefined ? {} : { hint: result.hint }), retry: 'validate' });
+        this.fail({
+          code: result.code,
+          error: result.error,
+          ...(result.hint === undefined ? {} : { hint: result.hint }),
+          ...(result.preflight === undefined ? {} : { preflight: result.preflight }),
+          retry: 'validate',
+        });
       }
     } finally {
       this.busy = false;

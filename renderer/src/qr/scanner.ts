@@ -50,7 +50,8 @@ export class QrScanner {
       this.#events.onProblem(classify(err), err instanceof Error ? err.message : String(err));
       return;
     }
-    if (!this.#running) {
+    if (this.#stopped()) {
+      // stop() was called while the camera was opening: release it at once.
       this.#release();
       return;
     }
@@ -79,6 +80,10 @@ export class QrScanner {
     this.stop();
     this.#worker?.terminate();
     this.#worker = undefined;
+  }
+
+  #stopped(): boolean {
+    return !this.#running;
   }
 
   #release(): void {
@@ -122,7 +127,7 @@ export class QrScanner {
     if (context === null) return;
     context.drawImage(video, 0, 0, width, height);
     const { data } = context.getImageData(0, 0, width, height);
-    const request: DecodeRequest = { id: (this.#nextId += 1), width, height, buffer: data.buffer as ArrayBuffer };
+    const request: DecodeRequest = { id: (this.#nextId += 1), width, height, buffer: data.buffer };
     this.#busy = true;
     this.#lastFrame = now;
     this.#worker?.postMessage(request, [request.buffer]);

@@ -1,0 +1,192 @@
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runProvisioningFlow } from '../../../agent-core/src/flow/flow.js';
+import { CLAIMED_CODE, EXPIRED_CODE, PENDING_CODE, useBackend, useTempDir } from '../../../test-support/backend.js';
+import { openKiosk, type CameraMode, type Kiosk } from '../../../test-support/kiosk-harness.js';
+import { writeQrVideo } from '../../../test-support/y4m.js';
+import type { Page } from 'playwright-core';
+
+const backend = useBackend();
+const tempDir = useTempDir();
+const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/screens/', import.meta.url));
+const kiosks: Kiosk[] = [];
+afterEach(async () => {
+  const open = kiosks.splice(0);
+  for (const kiosk of open) expect(kiosk.problems, 'CSP violations or console errors').toEqual([]);
+  await Promise.all(open.map((k) => k.close()));
+});
+
+async function start(camera: CameraMode = { kind: 'none' }, backendOptions: Parameters<ReturnType<typeof useBackend>>[0] = {}) {
+  const server = await backend(backendOptions);
+  const stateDir = join(await tempDir(), 'msp');
+  const kiosk = await openKiosk({ service: { apiEndpoint: server.url, stateDir, timeoutMs: 5_000 }, camera });
+  kiosks.push(kiosk);
+  return { server, stateDir, kiosk, page: kiosk.page };
+}
+
+async function videoOf(text: string | undefined): Promise<CameraMode> {
+  const file = join(await tempDir(), 'camera.y4m');
+  await writeQrVideo(file, text);
+  return { kind: 'video', file };
+}
+
+const onScreen = (page: Page, screen: string) => page.locator(`main[data-screen="${screen}"]`).waitFor({ timeout: 15_000 });
+
+/** Saves the screen at 1280×800 and 800×480 for people to look at. */
+async function shoot(page: Page, name: string): Promise<void> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}-1280x800.png`) });
+  await page.setViewportSize({ width: 800, height: 480 });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}-800x480.png`) });
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+async function typeCode(page: Page, code: string): Promise<void> {
+  await page.getByRole('button', { name: 'Enter code' }).click();
+  await onScreen(page, 'manual');
+  for (const char of code) await page.getByRole('button', { name: char, exact: true }).click();
+}
+
+describe('kiosk wizard in Chromium', () => {
+  it('scans a QR code, confirms the partner and provisions', async () => {
+    const { page, stateDir, server } = await start(await videoOf(`osiriscare://provision?code=${PENDING_CODE.slice(0, 4)}-${PENDING_CODE.slice(4, 8)}-${PENDING_CODE.slice(8, 12)}-${PENDING_CODE.slice(12)}`));
+    await onScreen(page, 'welcome');
+    await page.getByTestId('network-status').getByText('Connected to OsirisCare').waitFor();
+    await shoot(page, '01-welcome');
+    await page.getByRole('button', { name: 'Scan QR code' }).click();
+    await onScreen(page, 'confirm');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Register this appliance to NEPA IT Solutions — Clinic ABC?');
+    await shoot(page, '04-confirm');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await onScreen(page, 'success');
+    const siteId = await page.getByTestId('site-id').textContent();
+    expect(siteId).toMatch(/^clinic-abc-[0-9a-f]{6}$/);
+    await shoot(page, '06-success');
+    const config = join(stateDir, 'config.yaml');
+    expect((await stat(config)).mode & 0o777).toBe(0o600);
+    expect(await readFile(config, 'utf8')).toContain(`site_id: ${siteId ?? ''}`);
+    expect([...server.mock.store.appliances.values()][0]?.status).toBe('active');
+  });
+
+  it('takes a code typed on the touch keyboard', async () => {
+    const { page } = await start();
+    await onScreen(page, 'welcome');
+    await typeCode(page, PENDING_CODE.slice(0, 10));
+    await shoot(page, '03-manual');
+    for (const char of PENDING_CODE.slice(10)) await page.getByRole('button', { name: char, exact: true }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await onScreen(page, 'confirm');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await onScreen(page, 'success');
+  });
+
+  it('explains a malformed code before any network call', async () => {
+    const { page, server } = await start();
+    await onScreen(page, 'welcome');
+    await typeCode(page, 'ABCD12');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByTestId('manual-message').getByText('The code has 16 characters; 6 entered so far.').waitFor();
+    expect(server.mock.store.codes.get(PENDING_CODE)?.status).toBe('pending');
+  });
+
+  it.each([
+    ['unknown', 'ZZZZ0000ZZZZ0000', 'This code was not recognised', 'Invalid provision code'],
+    ['expired', EXPIRED_CODE, 'This code has expired', 'Provision code expired'],
+    ['claimed', CLAIMED_CODE, 'This code has already been used', 'Code already claimed'],
+  ])('says so for an %s code', async (label, code, title, message) => {
+    const { page } = await start();
+    await onScreen(page, 'welcome');
+    await typeCode(page, code);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await onScreen(page, 'error');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(title);
+    await expect(page.getByTestId('error-message').textContent()).resolves.toBe(message);
+    if (label === 'expired') await shoot(page, '07-error-expired');
+    await page.getByRole('button', { name: 'Back' }).click();
+    await onScreen(page, 'welcome');
+  });
+
+  it('survives the server going down and coming back: Retry finishes', async () => {
+    const { page, server, stateDir } = await start();
+    await onScreen(page, 'welcome');
+    const port = Number(new URL(server.url).port);
+    await server.close();
+    await typeCode(page, PENDING_CODE);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await onScreen(page, 'error');
+    await expect(page.getByTestId('error-message').textContent()).resolves.toBe('Failed to connect to server');
+    await page.getByRole('list', { name: 'Network check' }).waitFor();
+    await shoot(page, '08-error-unreachable');
+    await backend({ port });
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await onScreen(page, 'confirm');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await onScreen(page, 'success');
+    expect((await stat(join(stateDir, 'config.yaml'))).isFile()).toBe(true);
+  });
+
+  it('shows each step on a slow server and cannot be double-submitted', async () => {
+    const { page, server } = await start({ kind: 'none' }, { faults: { claim: { latency_ms: 1_500 } } });
+    await onScreen(page, 'welcome');
+    await typeCode(page, PENDING_CODE);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await onScreen(page, 'confirm');
+    await page.getByRole('button', { name: 'Confirm' }).dblclick();
+    await onScreen(page, 'progress');
+    await page.getByTestId('step-claim').waitFor();
+    await shoot(page, '05-progress');
+    await onScreen(page, 'success');
+    expect(server.mock.store.snapshot().appliances).toHaveLength(1);
+  });
+
+  it('offers the manual path when there is no camera', async () => {
+    const { page } = await start({ kind: 'none' });
+    await onScreen(page, 'welcome');
+    await page.getByRole('button', { name: 'Scan QR code' }).click();
+    await page.getByTestId('camera-problem').waitFor();
+    await shoot(page, '02-scan-no-camera');
+    await page.getByRole('button', { name: 'Enter code instead' }).click();
+    await onScreen(page, 'manual');
+  });
+
+  it('says a QR code that is not a provision code is not one, and keeps scanning', async () => {
+    const { page, server } = await start(await videoOf('https://example.com/menu'));
+    await onScreen(page, 'welcome');
+    await page.getByRole('button', { name: 'Scan QR code' }).click();
+    await page.getByTestId('scan-status').getByText('not an OsirisCare provision code').waitFor();
+    await shoot(page, '02-scan-wrong-qr');
+    expect(await page.locator('main').getAttribute('data-screen')).toBe('scan');
+    expect(server.mock.store.snapshot().appliances).toHaveLength(0);
+  });
+
+  it('finishes a journalled claim after a power cut, without a new code', async () => {
+    const server = await backend();
+    const stateDir = join(await tempDir(), 'msp');
+    const powerCut = () => Promise.reject(new Error('power cut'));
+    await expect(runProvisioningFlow({ code: PENDING_CODE, apiEndpoint: server.url, stateDir, hooks: { afterStep: (s) => (s === 'journal' ? powerCut() : undefined) } })).rejects.toThrow();
+    const kiosk = await openKiosk({ service: { apiEndpoint: server.url, stateDir }, camera: { kind: 'none' } });
+    kiosks.push(kiosk);
+    await onScreen(kiosk.page, 'welcome');
+    await kiosk.page.getByText('was interrupted after the code ABCD…5678 was accepted').waitFor();
+    await shoot(kiosk.page, '01-welcome-resumable');
+    await kiosk.page.getByRole('button', { name: 'Finish setup' }).click();
+    await onScreen(kiosk.page, 'success');
+    expect(server.mock.store.snapshot().appliances).toHaveLength(1);
+  });
+
+  it('shows an already provisioned appliance and offers nothing that re-provisions', async () => {
+    const server = await backend();
+    const stateDir = join(await tempDir(), 'msp');
+    const done = await runProvisioningFlow({ code: PENDING_CODE, apiEndpoint: server.url, stateDir });
+    expect(done.ok).toBe(true);
+    const kiosk = await openKiosk({ service: { apiEndpoint: server.url, stateDir }, camera: { kind: 'none' } });
+    kiosks.push(kiosk);
+    await onScreen(kiosk.page, 'provisioned');
+    await shoot(kiosk.page, '09-already-provisioned');
+    expect(await kiosk.page.getByRole('button', { name: /scan|enter code/i }).count()).toBe(0);
+    await kiosk.page.getByRole('button', { name: 'Continue to the compliance agent' }).click();
+    await expect.poll(() => kiosk.finished()).toBe(1);
+  });
+});

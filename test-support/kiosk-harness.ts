@@ -1,0 +1,100 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { ProvisioningService, type ServiceOptions } from '../agent-core/src/service.js';
+import { BRIDGE_METHOD_NAMES, BRIDGE_NAME, type BridgeMethod } from '../electron/bridge/contract.js';
+import { handleBridgeCall } from '../electron/bridge/handlers.js';
+import { serveRenderer } from './static-server.js';
+
+export const RENDERER_DIST = fileURLToPath(new URL('../dist/renderer', import.meta.url));
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** What the harness adds to the page's global scope (typed here: this file is checked without the DOM lib). */
+interface PageGlobals {
+  __osirisCall: (method: string, args: unknown[]) => Promise<unknown>;
+  __osirisProgress: (event: unknown) => void;
+  document: { addEventListener(type: 'securitypolicyviolation', listener: (event: { violatedDirective: string; blockedURI: string }) => void): void };
+}
+
+export type CameraMode = { kind: 'video'; file: string } | { kind: 'none' };
+
+export interface Kiosk {
+  readonly page: Page;
+  readonly service: ProvisioningService;
+  /** CSP violations and console errors seen so far; the tests require none. */
+  readonly problems: string[];
+  readonly finished: () => number;
+  close(): Promise<void>;
+}
+
+/**
+ * The built wizard in real Chromium, its bridge implemented by Playwright bindings over the real
+ * agent-core service — the same handler code Electron's IPC uses — and, if asked, a fake camera
+ * playing a video.
+ */
+export async function openKiosk(options: { service: ServiceOptions; camera: CameraMode; viewport?: { width: number; height: number } }): Promise<Kiosk> {
+  const profile = await mkdtemp(join(tmpdir(), 'osiris-chromium-'));
+  const cameraArgs = options.camera.kind === 'video'
+    ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${options.camera.file}`]
+    : [];
+  const context: BrowserContext = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...cameraArgs],
+  });
+  const server = await serveRenderer(RENDERER_DIST);
+  const service = new ProvisioningService(options.service);
+  const problems: string[] = [];
+  let finishCount = 0;
+  const page = context.pages()[0] ?? (await context.newPage());
+
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
+  await page.exposeBinding('__osirisCall', async (_source, method: BridgeMethod, payload: unknown) =>
+    handleBridgeCall(
+      {
+        service,
+        emitProgress: (event) => void page.evaluate((e) => { (globalThis as unknown as PageGlobals).__osirisProgress(e); }, event).catch(() => undefined),
+        finish: () => { finishCount += 1; },
+      },
+      method,
+      payload,
+    ),
+  );
+  // Runs in the page before its scripts: the preload's job in Electron, done by Playwright here.
+  await page.addInitScript(({ name, methods }) => {
+    const page = globalThis as unknown as PageGlobals;
+    const listeners = new Set<(event: unknown) => void>();
+    const call = page.__osirisCall;
+    const bridge: Record<string, unknown> = {
+      onProgress(listener: (event: unknown) => void) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    };
+    for (const method of methods) bridge[method] = (...args: unknown[]) => call(method, args);
+    Object.defineProperty(page, name, { value: Object.freeze(bridge) });
+    Object.defineProperty(page, '__osirisProgress', { value: (event: unknown) => { for (const l of listeners) l(event); } });
+    page.document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  }, { name: BRIDGE_NAME, methods: BRIDGE_METHOD_NAMES });
+  await page.goto(server.url);
+
+  return {
+    page,
+    service,
+    problems,
+    finished: () => finishCount,
+    close: async () => {
+      await context.close();
+      await server.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
