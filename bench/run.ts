@@ -3,6 +3,7 @@
  * timed test assertions: this machine is noisy). Flags: --quick for a short smoke run.
  */
 import { measureColdStart } from './cold-start.js';
+import { measureKiosk } from './kiosk.js';
 import { ms, ratio } from './stats.js';
 import { measureThroughput } from './throughput.js';
 
@@ -34,6 +35,18 @@ line(`  claim race: ${load.raceRequests} concurrent claims over 100 codes → ${
 targets.push({ name: 'validate ≥ 0.6× bare Koa', met: validateRatio >= 0.6 });
 targets.push({ name: 'claim ≥ 0.6× bare Koa', met: claimRatio >= 0.6 });
 targets.push({ name: 'claim race: exactly 100 winners', met: load.raceWinners === 100 });
+
+line('');
+const kiosk = await measureKiosk(quick ? 2 : 5);
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+line('Kiosk wizard (built renderer, headless Chromium)');
+line(`  initial JS, gzip          ${kb(kiosk.initialJsGzipBytes)}   budget 60 KB   (CSS ${kb(kiosk.cssGzipBytes)}; decoder wasm ${kb(kiosk.wasmGzipBytes)} gzip, loaded only when scanning)`);
+line(`  interactive after         ${ms(kiosk.interactiveMs)}   budget 1000 ms   (a trivial document from the same server: ${ms(kiosk.blankPageMs)}, ${ratio(kiosk.interactiveMs, kiosk.blankPageMs)})`);
+line(`  worker decode, 640 wide   ${ms(kiosk.workerDecodeMedianMs)} median per frame   budget 10 ms`);
+line(`  Scan tapped → confirm     ${ms(kiosk.scanToConfirmMs)}   (camera start, wasm load, decode, validate over loopback)`);
+targets.push({ name: 'initial JS ≤ 60 KB gzip', met: kiosk.initialJsGzipBytes <= 60 * 1024 });
+targets.push({ name: 'wizard interactive ≤ 1 s', met: kiosk.interactiveMs <= 1000 });
+targets.push({ name: 'worker decode ≤ 10 ms median', met: kiosk.workerDecodeMedianMs <= 10 });
 
 line('');
 for (const target of targets) line(`${target.met ? 'MET   ' : 'MISSED'} ${target.name}`);

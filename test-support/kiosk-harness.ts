@@ -1,14 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { ProvisioningService, type ServiceOptions } from '../agent-core/src/service.js';
 import { BRIDGE_METHOD_NAMES, BRIDGE_NAME, type BridgeMethod } from '../electron/bridge/contract.js';
 import { handleBridgeCall } from '../electron/bridge/handlers.js';
+import { projectRoot } from './paths.js';
 import { serveRenderer } from './static-server.js';
 
-export const RENDERER_DIST = fileURLToPath(new URL('../dist/renderer', import.meta.url));
+export const RENDERER_DIST = join(projectRoot(), 'dist', 'renderer');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** What the harness adds to the page's global scope (typed here: this file is checked without the DOM lib). */
