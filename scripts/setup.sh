@@ -5,9 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # openssl: test certificates; script (util-linux): the pseudo-terminal CLI test;
-# chromium: the kiosk wizard's end-to-end tests (driven by playwright-core, never downloaded).
+# chromium: the kiosk wizard's end-to-end tests (driven by playwright-core, never downloaded);
 packages=()
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+# systemd-analyze: verifies the appliance's unit files (deploy/).
+command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
 command -v openssl >/dev/null 2>&1 || packages+=(openssl)
 command -v script >/dev/null 2>&1 || packages+=(util-linux)
 if ((${#packages[@]} > 0)); then

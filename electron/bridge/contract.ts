@@ -12,7 +12,9 @@ import type { QrProvisioning } from '../../agent-core/src/qr-payload.js';
 import type { Result } from '../../agent-core/src/result.js';
 import type { ApplianceState, IdentityInfo, ValidateOutcome } from '../../agent-core/src/service.js';
 
-export const BRIDGE_NAME = 'osiris';
+import type { BridgeMethod } from './channels.js';
+
+export { BRIDGE_CHANNELS, BRIDGE_METHOD_NAMES, BRIDGE_NAME, PROGRESS_CHANNEL, type BridgeMethod } from './channels.js';
 
 const MAX_TEXT = 4096;
 const CodeRequestSchema = z.object({
@@ -25,21 +27,16 @@ const ProvisionRequestSchema = z.object({
   endpoint: z.string().max(2048).optional(),
 }).strict();
 
-/** Method → IPC channel and argument schema. Adding a method is one edit here. */
-export const BRIDGE_METHODS = {
-  identity: { channel: 'osiris:identity', args: z.tuple([]) },
-  preflight: { channel: 'osiris:preflight', args: z.tuple([]) },
-  state: { channel: 'osiris:state', args: z.tuple([]) },
-  parseQr: { channel: 'osiris:parse-qr', args: z.tuple([z.string().max(MAX_TEXT)]) },
-  validate: { channel: 'osiris:validate', args: z.tuple([CodeRequestSchema]) },
-  provision: { channel: 'osiris:provision', args: z.tuple([ProvisionRequestSchema]) },
-  finish: { channel: 'osiris:finish', args: z.tuple([]) },
-} as const;
-export type BridgeMethod = keyof typeof BRIDGE_METHODS;
-export const BRIDGE_METHOD_NAMES = Object.keys(BRIDGE_METHODS) as BridgeMethod[];
-
-/** Main → renderer: one event per flow step, sent to the one window. */
-export const PROGRESS_CHANNEL = 'osiris:progress';
+/** Each method's arguments, as a tuple schema; the channel names live in channels.ts. */
+export const BRIDGE_ARGS = {
+  identity: z.tuple([]),
+  preflight: z.tuple([]),
+  state: z.tuple([]),
+  parseQr: z.tuple([z.string().max(MAX_TEXT)]),
+  validate: z.tuple([CodeRequestSchema]),
+  provision: z.tuple([ProvisionRequestSchema]),
+  finish: z.tuple([]),
+} as const satisfies Record<BridgeMethod, z.ZodType>;
 
 export type CodeRequest = z.infer<typeof CodeRequestSchema>;
 export type ProvisionRequest = z.infer<typeof ProvisionRequestSchema>;

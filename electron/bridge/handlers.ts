@@ -1,6 +1,6 @@
 import type { ProgressEvent } from '../../agent-core/src/flow/events.js';
 import type { ProvisioningService } from '../../agent-core/src/service.js';
-import { BRIDGE_METHODS, type BridgeMethod } from './contract.js';
+import { BRIDGE_ARGS, type BridgeMethod } from './contract.js';
 
 export interface HandlerContext {
   readonly service: ProvisioningService;
@@ -24,7 +24,7 @@ export class BridgePayloadError extends Error {
  * so what the wizard gets in tests is what it gets on an appliance.
  */
 export async function handleBridgeCall(context: HandlerContext, method: BridgeMethod, payload: unknown): Promise<unknown> {
-  const parsed = BRIDGE_METHODS[method].args.safeParse(payload);
+  const parsed = BRIDGE_ARGS[method].safeParse(payload);
   if (!parsed.success) throw new BridgePayloadError(method);
   const { service } = context;
   const args = parsed.data as unknown[];

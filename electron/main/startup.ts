@@ -1,0 +1,17 @@
+import type { ConfigState } from '../../agent-core/src/config/state.js';
+import type { HeadlessRequest } from './settings.js';
+
+export type StartupDecision =
+  | { readonly action: 'headless'; readonly request: NonNullable<HeadlessRequest> }
+  | { readonly action: 'handover'; readonly reason: string }
+  | { readonly action: 'wizard' };
+
+/**
+ * The seed's main(): explicit provisioning flags run agent-core headless; otherwise a usable config
+ * means the appliance is provisioned and the agent should run (exit at once); otherwise the wizard.
+ */
+export function decideStartup(headless: HeadlessRequest, config: ConfigState): StartupDecision {
+  if (headless !== undefined) return { action: 'headless', request: headless };
+  if (config.state === 'valid') return { action: 'handover', reason: `already provisioned (${config.path})` };
+  return { action: 'wizard' };
+}
