@@ -8,7 +8,13 @@ import { BRIDGE_CHANNELS, BRIDGE_METHOD_NAMES, PROGRESS_CHANNEL } from '../bridg
 import { isTrustedSender, registerBridgeHandlers } from '../main/ipc.js';
 import { createFakeElectron, FakeWebContents } from './fake-electron.js';
 
-const exposed = vi.hoisted(() => ({ name: '', api: {} as Record<string, unknown>, invoked: [] as unknown[][], listeners: new Map<string, (...args: unknown[]) => void>() }));
+interface Exposed {
+  name: string;
+  api: Record<string, unknown>;
+  invoked: unknown[][];
+  listeners: Map<string, (...args: unknown[]) => void>;
+}
+const exposed = vi.hoisted((): Exposed => ({ name: '', api: {}, invoked: [], listeners: new Map() }));
 vi.mock('electron', () => ({
   contextBridge: {
     exposeInMainWorld: (name: string, api: Record<string, unknown>) => {
