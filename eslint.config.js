@@ -26,7 +26,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/*.js', 'bin/*.cjs', 'eslint.config.js', 'rolldown.config.js', 'test-support/*.mjs'],
+    files: ['bin/*.js', 'bin/*.cjs', 'eslint.config.js', 'rolldown.config.js', 'test-support/*.mjs', 'scripts/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { process: 'readonly' } },
   },
