@@ -84,6 +84,11 @@ describe('the packaged app', () => {
     });
   });
 
+  it('carries the systemd units beside the app, for the deb to install', async () => {
+    const { readdir } = await import('node:fs/promises');
+    expect((await readdir(join(unpacked, 'resources', 'systemd'))).sort()).toEqual(['osiris-agent-handover.path', 'osiris-agent-handover.service', 'osiris-kiosk.service', 'osiris-provision-headless.service']);
+  });
+
   it('starts from the bundled main process', async () => {
     const { extractFile } = await import('@electron/asar');
     const manifest = JSON.parse(extractFile(join(unpacked, 'resources', 'app.asar'), 'package.json').toString()) as { main: string };
