@@ -11,7 +11,7 @@ export default defineConfig({
   base: './',
   plugins: [svelte()],
   build: {
-    outDir: '../dist/renderer',
+    outDir: '../dist/wizard',
     emptyOutDir: true,
     assetsInlineLimit: 0,
     target: 'chrome130',

@@ -8,7 +8,7 @@ import { handleBridgeCall } from '../electron/bridge/handlers.js';
 import { projectRoot } from './paths.js';
 import { serveRenderer } from './static-server.js';
 
-export const RENDERER_DIST = join(projectRoot(), 'dist', 'renderer');
+export const RENDERER_DIST = join(projectRoot(), 'dist', 'wizard');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** What the harness adds to the page's global scope (typed here: this file is checked without the DOM lib). */

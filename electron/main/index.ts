@@ -10,7 +10,7 @@ import { startKiosk } from './kiosk.js';
 const root = electron.app.getAppPath();
 startKiosk(
   electron,
-  { renderer: join(root, 'dist', 'renderer'), preload: join(root, 'dist', 'electron', 'preload.cjs') },
+  { renderer: join(root, 'dist', 'wizard'), preload: join(root, 'dist', 'electron', 'preload.cjs') },
   {
     // Packaged: argv is [app, ...args]; in development: [electron, main.cjs, ...args].
     argv: process.argv.slice(electron.app.isPackaged ? 1 : 2),

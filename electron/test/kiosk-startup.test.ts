@@ -21,7 +21,7 @@ async function stateDir(provisioned: boolean): Promise<string> {
 async function start(electron: FakeElectron, argv: string[], env: NodeJS.ProcessEnv = {}) {
   const cliCalls: string[][] = [];
   const errors: string[] = [];
-  await startKiosk(electron as unknown as ElectronApi, { renderer: '/opt/osiris/dist/renderer', preload: '/opt/osiris/dist/electron/preload.cjs' }, {
+  await startKiosk(electron as unknown as ElectronApi, { renderer: '/opt/osiris/dist/wizard', preload: '/opt/osiris/dist/electron/preload.cjs' }, {
     argv,
     env,
     stderr: { write: (t: string) => errors.push(t) },

@@ -41,7 +41,7 @@ describe('SECURITY 1: webPreferences', () => {
 });
 
 describe('SECURITY 3: the app:// protocol', () => {
-  const root = '/opt/osiris/dist/renderer';
+  const root = '/opt/osiris/dist/wizard';
 
   it('maps app://kiosk paths into the bundle', () => {
     expect(resolveAppPath(root, 'app://kiosk/')).toBe(`${root}/index.html`);
