@@ -89,6 +89,13 @@ describe('the packaged app', () => {
     expect((await readdir(join(unpacked, 'resources', 'systemd'))).sort()).toEqual(['osiris-agent-handover.path', 'osiris-agent-handover.service', 'osiris-kiosk.service', 'osiris-provision-headless.service']);
   });
 
+  it('has a sandbox-loadable preload: one file requiring nothing but electron', async () => {
+    const preload = await readFile(join(ROOT, 'dist', 'electron', 'preload.cjs'), 'utf8');
+    const required = [...preload.matchAll(/require\((["'])([^"']+)\1\)/g)].map((m) => m[2]);
+    expect(new Set(required)).toEqual(new Set(['electron']));
+    expect(preload).not.toMatch(/\bimport\s*\(|^import /m);
+  });
+
   it('starts from the bundled main process', async () => {
     const { extractFile } = await import('@electron/asar');
     const manifest = JSON.parse(extractFile(join(unpacked, 'resources', 'app.asar'), 'package.json').toString()) as { main: string };
