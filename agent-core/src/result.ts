@@ -67,22 +67,6 @@ export function fail(code: ErrorCode, error: string = ERROR_MESSAGES[code], hint
     : { ok: false, code, error, hint, retryable: RETRYABLE.has(code) };
 }
 
-/** Thrown only inside a module and converted to a Failure at its boundary. */
-export class ProvisionError extends Error {
-  readonly failure: Failure;
-  constructor(failure: Failure) {
-    super(failure.error);
-    this.name = 'ProvisionError';
-    this.failure = failure;
-  }
-}
-
-/** Unwraps a result or throws it as a ProvisionError; for code that chains several steps. */
-export function unwrap<T>(result: Result<T>): T {
-  if (result.ok) return result.data;
-  throw new ProvisionError(result);
-}
-
 export function describeUnknown(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
