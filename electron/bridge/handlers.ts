@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { ProgressEvent } from '../../agent-core/src/flow/events.js';
 import type { ProvisioningService } from '../../agent-core/src/service.js';
 import { BRIDGE_ARGS, type BridgeMethod } from './contract.js';
@@ -18,35 +19,30 @@ export class BridgePayloadError extends Error {
   }
 }
 
+type Handlers = { [M in BridgeMethod]: (context: HandlerContext, args: z.infer<(typeof BRIDGE_ARGS)[M]>) => unknown };
+
+/** Each bridge method over the agent-core service, its arguments typed from the contract's schema. */
+const HANDLERS: Handlers = {
+  identity: ({ service }) => service.identity(),
+  preflight: ({ service }) => service.preflight(),
+  state: ({ service }) => service.state(),
+  parseQr: ({ service }, [text]) => service.parseQr(text),
+  validate: ({ service }, [request]) => service.validate(request.code, request.endpoint),
+  provision: ({ service, emitProgress }, [request]) => service.provision(request.code, request.endpoint, emitProgress),
+  finish: ({ finish }) => {
+    finish();
+    return undefined;
+  },
+};
+
 /**
- * The implementation of each bridge method over the agent-core service, with the payload parsed by
- * the contract's schema first. Electron's IPC handlers and the browser test harness both call this,
- * so what the wizard gets in tests is what it gets on an appliance.
+ * A bridge call: the payload parsed with the contract's schema first, then the method's handler.
+ * Electron's IPC handlers and the browser test harness both come through here, so what the wizard
+ * gets in tests is what it gets on an appliance.
  */
 export async function handleBridgeCall(context: HandlerContext, method: BridgeMethod, payload: unknown): Promise<unknown> {
   const parsed = BRIDGE_ARGS[method].safeParse(payload);
   if (!parsed.success) throw new BridgePayloadError(method);
-  const { service } = context;
-  const args = parsed.data as unknown[];
-  switch (method) {
-    case 'identity':
-      return service.identity();
-    case 'preflight':
-      return service.preflight();
-    case 'state':
-      return service.state();
-    case 'parseQr':
-      return service.parseQr(args[0] as string);
-    case 'validate': {
-      const request = args[0] as { code: string; endpoint?: string };
-      return service.validate(request.code, request.endpoint);
-    }
-    case 'provision': {
-      const request = args[0] as { code?: string; endpoint?: string };
-      return service.provision(request.code, request.endpoint, context.emitProgress);
-    }
-    case 'finish':
-      context.finish();
-      return undefined;
-  }
+  const handler = HANDLERS[method] as (context: HandlerContext, args: unknown) => unknown;
+  return await handler(context, parsed.data);
 }
