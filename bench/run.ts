@@ -23,7 +23,7 @@ line(`  osiris-provision --provision       ${ms(cold.provisionMs)}   ${ratio(col
 targets.push({ name: '--check cold start ≤ 1.15× node -e 0', met: checkRatio <= 1.15 });
 
 line('');
-const load = await measureThroughput(quick ? 1_000 : 5_000, quick ? 20_000 : 60_000);
+const load = await measureThroughput(quick ? 1_000 : 3_000, quick ? 30_000 : 90_000);
 const validateRatio = load.validateRps / load.bareGetRps;
 const claimRatio = load.claimRps / load.barePostRps;
 line('Mock server, 50 concurrent connections (requests per second)');

@@ -5,11 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { defaultFixture } from '../mock-server/src/fixtures.js';
 import { runLoad, startChildServer, type LoadRequest } from './load.js';
+import { median } from './stats.js';
 
 const MOCK = fileURLToPath(new URL('./servers/mock.js', import.meta.url));
 const BARE = fileURLToPath(new URL('./servers/bare-koa.js', import.meta.url));
 const MAC = '84:3A:5B:91:B6:61';
 const CONNECTIONS = 50;
+const ROUNDS = 3;
 
 export interface ThroughputResult {
   readonly bareGetRps: number;
@@ -34,20 +36,32 @@ export async function measureThroughput(durationMs: number, claimCodes: number):
   const bare = await startChildServer(BARE);
   const mock = await startChildServer(MOCK, [fixturePath]);
   try {
-    // Each measurement follows an unmeasured warm-up of the same load: JIT state, not start-up, is compared.
-    const measure = async (url: string, next: (i: number) => LoadRequest | undefined) => {
-      let issued = 0;
-      const counted = () => next(issued++);
-      await runLoad(url, CONNECTIONS, Math.min(1_000, durationMs), counted);
+    // Each measurement follows an unmeasured warm-up of the same load, and the bare handler and the
+    // mock take turns, round after round: medians of rounds, so drift hits both alike.
+    const counters = new Map<string, number>();
+    const measure = async (key: string, url: string, next: (i: number) => LoadRequest | undefined, warm: boolean) => {
+      const counted = () => {
+        const i = counters.get(key) ?? 0;
+        counters.set(key, i + 1);
+        return next(i);
+      };
+      if (warm) await runLoad(url, CONNECTIONS, Math.min(1_000, durationMs), counted);
       return runLoad(url, CONNECTIONS, durationMs, counted);
     };
     const validatePath = '/api/provision/validate/ABCD1234EFGH5678';
-    const bareGet = await measure(bare.url, () => ({ method: 'GET', path: validatePath }));
-    const validate = await measure(mock.url, () => ({ method: 'GET', path: validatePath }));
     const claimBody = (i: number) => JSON.stringify({ provision_code: code('L', i), mac_address: MAC, hostname: 'bench' });
-    const barePost = await measure(bare.url, (i) => ({ method: 'POST', path: '/api/provision/claim', body: claimBody(i) }));
-    const claim = await measure(mock.url, (i) => (i < claimCodes ? { method: 'POST', path: '/api/provision/claim', body: claimBody(i) } : undefined));
-    if (claim.statuses[200] !== claim.requests) throw new Error(`claims failed: ${JSON.stringify(claim.statuses)}`);
+    const samples = { bareGet: [] as number[], validate: [] as number[], barePost: [] as number[], claim: [] as number[] };
+    let claimsServed = 0;
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const warm = round === 0;
+      samples.bareGet.push((await measure('bare-get', bare.url, () => ({ method: 'GET', path: validatePath }), warm)).rps);
+      samples.validate.push((await measure('validate', mock.url, () => ({ method: 'GET', path: validatePath }), warm)).rps);
+      samples.barePost.push((await measure('bare-post', bare.url, (i) => ({ method: 'POST', path: '/api/provision/claim', body: claimBody(i) }), warm)).rps);
+      const claim = await measure('claim', mock.url, (i) => (i < claimCodes ? { method: 'POST', path: '/api/provision/claim', body: claimBody(i) } : undefined), warm);
+      if (claim.statuses[200] !== claim.requests) throw new Error(`claims failed: ${JSON.stringify(claim.statuses)}`);
+      samples.claim.push(claim.rps);
+      claimsServed += claim.requests;
+    }
 
     // 1,000 concurrent claims, ten for each of 100 codes: exactly one may win per code.
     const agent = new Agent({ connections: 1000 });
@@ -66,11 +80,11 @@ export async function measureThroughput(durationMs: number, claimCodes: number):
     await agent.close();
 
     return {
-      bareGetRps: bareGet.rps,
-      barePostRps: barePost.rps,
-      validateRps: validate.rps,
-      claimRps: claim.rps,
-      claimsServed: claim.requests,
+      bareGetRps: median(samples.bareGet),
+      barePostRps: median(samples.barePost),
+      validateRps: median(samples.validate),
+      claimRps: median(samples.claim),
+      claimsServed,
       raceWinners: statuses.filter((s) => s === 200).length,
       raceRequests: statuses.length,
     };

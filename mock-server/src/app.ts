@@ -1,6 +1,6 @@
-import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import { errorBodies } from './errors.js';
+import { jsonBody } from './json-body.js';
 import { FaultTable, type Faults } from './faults.js';
 import { defaultFixture, type Fixture } from './fixtures.js';
 import { DEFAULT_RATE_LIMIT, rateLimit, type RateLimitOptions } from './rate-limit.js';
@@ -19,8 +19,8 @@ export interface MockServerOptions {
   readonly faults?: Faults;
   /** The `api_endpoint` claim answers with; this server's own origin by default. */
   readonly apiEndpoint?: string;
-  /** Largest accepted request body. */
-  readonly bodyLimit?: string;
+  /** Largest accepted request body, in bytes. */
+  readonly bodyLimit?: number;
   /** Trust X-Forwarded-For for the client address (behind a reverse proxy in a lab). */
   readonly proxy?: boolean;
   readonly now?: () => number;
@@ -33,7 +33,7 @@ export interface MockApp {
   readonly fixture: Fixture;
 }
 
-export const DEFAULT_BODY_LIMIT = '16kb';
+export const DEFAULT_BODY_LIMIT = 16 * 1024;
 
 /** The mock Central Command as a Koa app; never listens (see server.ts), so tests can drive it on port 0. */
 export function createApp(options: MockServerOptions = {}): MockApp {
@@ -44,7 +44,7 @@ export function createApp(options: MockServerOptions = {}): MockApp {
   app.silent = true;
 
   app.use(errorBodies);
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, encoding: 'utf-8' }));
+  app.use(jsonBody(options.bodyLimit ?? DEFAULT_BODY_LIMIT));
   const limits = options.rateLimit ?? DEFAULT_RATE_LIMIT;
   const provision = provisionRoutes({
     store,

@@ -14,7 +14,7 @@ export class HttpError extends Error {
   }
 }
 
-/** Every error leaves as JSON `{detail}`; malformed JSON is 400, a body over the limit 413, the rest 500. */
+/** Every error leaves as JSON `{detail}`; anything unexpected is a 500 that says nothing more. */
 export async function errorBodies(ctx: Context, next: Next): Promise<void> {
   try {
     await next();
@@ -27,12 +27,6 @@ export async function errorBodies(ctx: Context, next: Next): Promise<void> {
       ctx.status = err.status;
       ctx.set(err.headers);
       ctx.body = { detail: err.detail };
-      return;
-    }
-    const status = (err as { status?: unknown }).status;
-    if (status === 400 || status === 413 || status === 415) {
-      ctx.status = status;
-      ctx.body = { detail: status === 413 ? 'Request body too large' : 'Malformed JSON body' };
       return;
     }
     ctx.status = 500;
