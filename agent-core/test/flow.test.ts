@@ -62,7 +62,8 @@ describe('the provisioning flow', () => {
   it('refuses to re-provision a provisioned appliance before touching the network', async () => {
     const server = await backend();
     const first = await flow(server.url);
-    const second = await flow(server.url, { code: SECOND_PENDING_CODE, stateDir: first.stateDir });
+    // Nothing listens on port 9: any network call would turn this into "unreachable".
+    const second = await flow('http://127.0.0.1:9', { code: SECOND_PENDING_CODE, stateDir: first.stateDir });
     expect(second.result).toMatchObject({ ok: false, code: 'exists', step: 'identity' });
     expect(server.mock.store.codes.get(SECOND_PENDING_CODE)?.status).toBe('pending');
   });
