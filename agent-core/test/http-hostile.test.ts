@@ -122,3 +122,12 @@ describe('retries', () => {
     expect(server.hits.get(CLAIM_PATH)).toBe(1);
   });
 });
+
+describe('cancellation', () => {
+  it('reports a call cancelled by the caller as cancelled, not as a timeout', async () => {
+    const server = await hostile(() => undefined);
+    const controller = new AbortController();
+    setTimeout(() => { controller.abort(); }, 100);
+    expect(await validate(server.url, { signal: controller.signal })).toMatchObject({ ok: false, code: 'cancelled' });
+  });
+});

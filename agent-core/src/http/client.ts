@@ -75,7 +75,7 @@ export class HttpClient {
     for (let attempt = 0; attempt < this.#retry.attempts; attempt += 1) {
       if (combined.aborted) break;
       const outcome = await this.#attempt(spec, combined);
-      if (outcome.kind === 'done') return outcome.result;
+      if (outcome.kind === 'done') return !outcome.result.ok && signal?.aborted === true ? fail('cancelled') : outcome.result;
       last = outcome.failure;
       const waitMs = outcome.waitMs ?? backoffDelay(this.#retry, attempt);
       if (waitMs > this.#retry.retryAfterMaxMs || attempt === this.#retry.attempts - 1) break;

@@ -62,7 +62,15 @@ export class Wizard {
     bridge.onProgress((event) => {
       this.events = [...this.events, event];
     });
-    const [identity, appliance] = await Promise.all([bridge.identity(), bridge.state()]);
+    let identity: IdentityInfo;
+    let appliance: ApplianceState;
+    try {
+      [identity, appliance] = await Promise.all([bridge.identity(), bridge.state()]);
+    } catch {
+      // The engine behind the bridge is not answering: say so rather than spin forever.
+      this.screen = 'no-bridge';
+      return;
+    }
     this.identity = identity;
     this.appliance = appliance;
     this.screen = appliance.state === 'provisioned' ? 'provisioned' : 'welcome';

@@ -220,3 +220,14 @@ describe('idle timeout', () => {
     expect(wizard.code).toBe('');
   });
 });
+
+describe('a bridge that does not answer', () => {
+  it('says setup cannot start instead of spinning', async () => {
+    const bridge = new FakeBridge();
+    bridge.identity = () => Promise.reject(new Error('ipc down'));
+    const wizard = new Wizard(bridge);
+    render(App, { props: { wizard } });
+    await wizard.start();
+    await screen.findByText('Setup cannot start');
+  });
+});
