@@ -71,6 +71,23 @@ describe('POST /api/provision/claim', () => {
     expect(server.mock.store.codes.get(PENDING_CODE)?.status).toBe('pending');
   });
 
+  it('stops reading a chunked body that grows past the limit (no Content-Length to trust)', async () => {
+    const server = await backend();
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${server.url}/api/provision/claim`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write(`{"provision_code":"${PENDING_CODE}","mac_address":"${MAC}","pad":"`);
+      for (let i = 0; i < 40; i += 1) req.write('x'.repeat(1024));
+      req.end('"}');
+    });
+    expect(status).toBe(413);
+    expect(server.mock.store.codes.get(PENDING_CODE)?.status).toBe('pending');
+  });
+
   it('rate-limits claim and validate per client with 429 and Retry-After', async () => {
     const server = await backend({ rateLimit: { max: 3, windowMs: 60_000 } });
     const statuses: number[] = [];
