@@ -38,7 +38,7 @@ export interface PreflightOptions {
   readonly client: HttpClient;
   readonly caFile?: string;
   readonly stageTimeoutMs?: number;
-  /** True when the clinic's proxy carries the traffic: only the HTTP stage then says anything. */
+  /** True when the clinic's proxy carries the traffic: only the HTTP stage then says anything. From the environment by default. */
   readonly viaProxy?: boolean;
   readonly now?: () => number;
   /** The resolver; the system's by default (tests stand in for a DNS filter with it). */
@@ -57,7 +57,7 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
   const port = Number(endpoint.port || (endpoint.protocol === 'https:' ? 443 : 80));
   const timeoutMs = options.stageTimeoutMs ?? PREFLIGHT_STAGE_TIMEOUT_MS;
   const stages: StageResult[] = [];
-  const direct = options.viaProxy !== true;
+  const direct = !(options.viaProxy ?? usesProxy(endpoint, process.env));
 
   let address: string | undefined;
   if (direct) {
@@ -88,6 +88,16 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
   if (http.result.status === 'fail') return finish(stages);
   stages.push(checkClock(options.client.lastServerDate, (options.now ?? Date.now)()));
   return finish(stages);
+}
+
+/** Whether requests to the endpoint go through the configured proxy (the loopback host never does). */
+export function usesProxy(endpoint: URL, env: NodeJS.ProcessEnv): boolean {
+  if (isLoopbackHost(endpoint.hostname)) return false;
+  const proxy = endpoint.protocol === 'https:' ? (env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy) : (env.HTTP_PROXY ?? env.http_proxy);
+  if (proxy === undefined || proxy === '') return false;
+  const host = endpoint.hostname.toLowerCase();
+  const exempt = (env.NO_PROXY ?? env.no_proxy ?? '').split(/[\s,]+/).filter((e) => e !== '');
+  return !exempt.some((entry) => entry === '*' || host === entry.replace(/^\*?\./, '') || host.endsWith(entry.startsWith('.') ? entry : `.${entry.replace(/^\*\./, '')}`));
 }
 
 function finish(stages: StageResult[]): PreflightReport {

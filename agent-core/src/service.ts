@@ -70,7 +70,7 @@ export class ProvisioningService {
     const client = HttpClient.create({ endpoint: endpoint.data, timeoutMs: this.#options.timeoutMs ?? 10_000, retry: { attempts: 1 }, ...this.#ca() });
     if (!client.ok) throw new TypeError(client.error);
     try {
-      return await runPreflight({ client: client.data, viaProxy: Boolean(process.env.HTTPS_PROXY ?? process.env.https_proxy), ...this.#ca() });
+      return await runPreflight({ client: client.data, ...this.#ca() });
     } finally {
       await client.data.close();
     }

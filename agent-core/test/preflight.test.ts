@@ -109,3 +109,18 @@ describe('network preflight', () => {
     expect(report.stages.slice(0, 3).map((s) => s.status)).toEqual(['skip', 'skip', 'skip']);
   });
 });
+
+describe('usesProxy', () => {
+  const url = (s: string) => new URL(s);
+  it('follows HTTPS_PROXY and NO_PROXY, and never proxies the loopback host', async () => {
+    const { usesProxy } = await import('../src/preflight.js');
+    const env = { HTTPS_PROXY: 'http://proxy:3128', NO_PROXY: 'localhost, .internal.example,exact.example' };
+    expect(usesProxy(url('https://api.osiriscare.net'), env)).toBe(true);
+    expect(usesProxy(url('https://api.osiriscare.net'), {})).toBe(false);
+    expect(usesProxy(url('https://a.internal.example'), env)).toBe(false);
+    expect(usesProxy(url('https://exact.example'), env)).toBe(false);
+    expect(usesProxy(url('https://notexact.example'), env)).toBe(true);
+    expect(usesProxy(url('http://127.0.0.1:8080'), { HTTP_PROXY: 'http://proxy:3128' })).toBe(false);
+    expect(usesProxy(url('https://api.osiriscare.net'), { ...env, NO_PROXY: '*' })).toBe(false);
+  });
+});

@@ -8,7 +8,7 @@ import { runProvisioningFlow } from '../flow/flow.js';
 import { startHeartbeats } from '../heartbeat.js';
 import { HttpClient } from '../http/client.js';
 import { getIdentity, type ApplianceIdentity } from '../identity/index.js';
-import { runPreflight } from '../preflight.js';
+import { runPreflight, usesProxy } from '../preflight.js';
 import { fail } from '../result.js';
 import type { CliArgs } from './args.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
@@ -140,7 +140,7 @@ async function diagnose(args: CliArgs, io: CliIo): Promise<number> {
   const client = HttpClient.create({ endpoint: endpoint.data, timeoutMs: args.timeoutMs, retry: { attempts: 1 }, ...(args.caFile === undefined ? {} : { caFile: args.caFile }) });
   if (!client.ok) return usage(io, client.error);
   try {
-    const viaProxy = Boolean(io.env.HTTPS_PROXY ?? io.env.https_proxy);
+    const viaProxy = usesProxy(endpoint.data, io.env);
     const reportData = await runPreflight({ client: client.data, viaProxy, ...(args.caFile === undefined ? {} : { caFile: args.caFile }) });
     if (args.json) writeLine(io.stdout, JSON.stringify(reportData));
     else preflightLines(io.stdout, reportData);
