@@ -2,6 +2,8 @@ import { readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { ClaimResponseSchema, MacAddressSchema } from './contract.js';
+import type { ConfigOverrides } from './config/schema.js';
+import type { CreateConfigInput } from './config/write.js';
 import { writeFileAtomic, type WritePhase } from './fs/atomic-write.js';
 
 /**
@@ -90,6 +92,20 @@ export async function quarantineJournal(path: string, now: Date): Promise<string
   const target = `${path}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
   await rename(path, target);
   return target;
+}
+
+/** What createConfig needs from a journalled claim, with the server's per-appliance settings. */
+export function configInputFrom(entry: JournalEntry, overrides: ConfigOverrides): CreateConfigInput {
+  return {
+    site_id: entry.claim.site_id,
+    appliance_id: entry.claim.appliance_id,
+    partner_info: entry.claim.partner,
+    api_endpoint: agentEndpoint(entry),
+    api_key: entry.api_key,
+    mac_address: entry.mac_address,
+    hostname: entry.hostname,
+    overrides,
+  };
 }
 
 /** The server's `api_endpoint` for the agent, or the endpoint the claim was made against. */

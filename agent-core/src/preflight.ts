@@ -1,12 +1,11 @@
 import { lookup } from 'node:dns/promises';
 import { isIP, connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
 import { z } from 'zod';
 import { CLOCK_SKEW_MAX_MS, PREFLIGHT_STAGE_TIMEOUT_MS } from './constants.js';
 import { isLoopbackHost } from './endpoint.js';
 import type { HttpClient } from './http/client.js';
+import { trustedCas } from './http/dispatcher.js';
 import { errorCodes } from './http/network-errors.js';
 import { fail } from './result.js';
 
@@ -153,14 +152,12 @@ function checkTcp(address: string, port: number, timeoutMs: number): Promise<Che
 
 function checkTls(address: string, port: number, servername: string, timeoutMs: number, caFile?: string): Promise<Check<never>> {
   return new Promise((resolve) => {
-    let ca: string[] | undefined;
-    try {
-      ca = caFile === undefined ? undefined : [...rootCertificates, readFileSync(caFile, 'utf8')];
-    } catch {
-      resolve({ pass: false, detail: `cannot read CA file ${caFile ?? ''}`, hint: 'Fix the --ca-file path.' });
+    const ca = trustedCas(caFile);
+    if (!ca.ok) {
+      resolve({ pass: false, detail: ca.error, hint: 'Fix the --ca-file path.' });
       return;
     }
-    const socket = tlsConnect({ host: address, port, servername: isIP(servername) === 0 ? servername : undefined, timeout: timeoutMs, ...(ca === undefined ? {} : { ca }) });
+    const socket = tlsConnect({ host: address, port, servername: isIP(servername) === 0 ? servername : undefined, timeout: timeoutMs, ...(ca.data === undefined ? {} : { ca: ca.data }) });
     settleSocket(socket, 'secureConnect', resolve, {
       pass: { pass: true, detail: `certificate for ${servername} verified` },
       timeout: { pass: false, detail: 'TLS handshake did not complete', hint: 'Something between the appliance and the server is holding HTTPS connections: a proxy or a firewall doing inspection.' },

@@ -56,6 +56,13 @@ export type Result<T> = Success<T> | Failure;
 
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['timeout', 'unreachable', 'server', 'tls']);
 
+const NETWORK: ReadonlySet<ErrorCode> = new Set(['timeout', 'unreachable', 'tls']);
+
+/** A failure on the way to the server (not an answer from it): what the network preflight can explain. */
+export function isNetworkFailure(failure: Failure): boolean {
+  return NETWORK.has(failure.code);
+}
+
 export function ok<T>(data: T): Success<T> {
   return { ok: true, data };
 }

@@ -14,7 +14,7 @@ import { getIdentity, type ApplianceIdentity, type IdentityOptions } from './ide
 import { readJournal } from './journal.js';
 import { runPreflight, type PreflightReport } from './preflight.js';
 import { parseQrPayload, type QrProvisioning } from './qr-payload.js';
-import { fail, ok, type Failure, type Result, type Success } from './result.js';
+import { fail, isNetworkFailure, ok, type Failure, type Result, type Success } from './result.js';
 import { VERSION } from './version.js';
 
 export interface ServiceOptions {
@@ -34,8 +34,6 @@ export type ApplianceState =
   | { readonly state: 'resumable'; readonly site_id: string; readonly code_hint: string };
 
 export type ValidateOutcome = Success<ValidatedCode> | (Failure & { readonly preflight?: PreflightReport });
-
-const NETWORK_CODES = new Set(['timeout', 'unreachable', 'tls']);
 
 export interface IdentityInfo extends ApplianceIdentity {
   readonly version: string;
@@ -97,7 +95,7 @@ export class ProvisioningService {
     const target = this.#endpoint(endpoint);
     if (!target.ok) return target;
     const result = await validateProvisionCode(code, { apiEndpoint: target.data, timeoutMs: this.#options.timeoutMs, ...this.#ca() });
-    if (result.ok || !NETWORK_CODES.has(result.code)) return result;
+    if (result.ok || !isNetworkFailure(result)) return result;
     const preflight = await this.preflight();
     return { ...result, ...(preflight.failed?.hint === undefined ? {} : { hint: preflight.failed.hint }), preflight };
   }

@@ -1,7 +1,7 @@
 import { fetchApplianceConfig, reportStatus, type ApiOptions } from '../api.js';
 import { pickOverrides, type ConfigOverrides } from '../config/schema.js';
 import { createConfig } from '../config/write.js';
-import { agentEndpoint, type JournalEntry } from '../journal.js';
+import { configInputFrom, type JournalEntry } from '../journal.js';
 import type { FlowStep, StepStatus } from './events.js';
 
 interface FinishContext {
@@ -56,16 +56,7 @@ async function applyOverrides(ctx: FinishContext, overrides: ConfigOverrides): P
   const changed = Object.entries(overrides).some(([key, value]) => initial[key as keyof ConfigOverrides] !== value);
   if (!changed) return undefined;
   const written = await createConfig(
-    {
-      site_id: ctx.entry.claim.site_id,
-      appliance_id: ctx.entry.claim.appliance_id,
-      partner_info: ctx.entry.claim.partner,
-      api_endpoint: agentEndpoint(ctx.entry),
-      api_key: ctx.entry.api_key,
-      mac_address: ctx.entry.mac_address,
-      hostname: ctx.entry.hostname,
-      overrides,
-    },
+    configInputFrom(ctx.entry, overrides),
     { configPath: ctx.configPath, stateDir: ctx.stateDir, force: true, backup: false, now: ctx.now },
   );
   return written.ok ? undefined : `Could not apply appliance settings: ${written.error}`;

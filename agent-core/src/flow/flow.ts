@@ -12,9 +12,9 @@ import type { WritePhase } from '../fs/atomic-write.js';
 import { ioFailure } from '../fs/io-errors.js';
 import { HttpClient, type HttpClientOptions } from '../http/client.js';
 import { getIdentity, type ApplianceIdentity } from '../identity/index.js';
-import { agentEndpoint, quarantineJournal, readJournal, removeJournal, writeJournal, type JournalEntry } from '../journal.js';
+import { agentEndpoint, configInputFrom, quarantineJournal, readJournal, removeJournal, writeJournal, type JournalEntry } from '../journal.js';
 import { runPreflight } from '../preflight.js';
-import type { Failure } from '../result.js';
+import { isNetworkFailure, type Failure } from '../result.js';
 import { STEP_PERCENT, type FlowFailure, type FlowResult, type FlowStep, type ProgressEvent, type StepStatus } from './events.js';
 import { finishWithServer } from './finish.js';
 
@@ -40,8 +40,6 @@ export interface FlowOptions {
     readonly onWritePhase?: (file: 'journal' | 'config', phase: WritePhase) => void | Promise<void>;
   };
 }
-
-const NETWORK_CODES = new Set(['timeout', 'unreachable', 'tls']);
 
 /**
  * The provisioning flow, one state machine for the CLI and the kiosk: identity → (preflight) →
@@ -107,10 +105,11 @@ export async function runProvisioningFlow(options: FlowOptions): Promise<FlowRes
   if (!client.ok) return failAt('preflight', client);
   const api = { client: client.data, ...(options.signal === undefined ? {} : { signal: options.signal }) };
 
+  const preflight = () => runPreflight({ client: client.data, ...(options.http?.caFile === undefined ? {} : { caFile: options.http.caFile }) });
   const diagnose = async (step: FlowStep, failure: Failure): Promise<FlowFailure> => {
-    if (!NETWORK_CODES.has(failure.code) || options.preflight === 'never') return failAt(step, failure);
+    if (!isNetworkFailure(failure) || options.preflight === 'never') return failAt(step, failure);
     emit('preflight', 'running', 'Checking the network to find out why');
-    const report = await runPreflight({ client: client.data, ...(options.http?.caFile === undefined ? {} : { caFile: options.http.caFile }) });
+    const report = await preflight();
     const hint = report.failed?.hint ?? failure.hint;
     emit('preflight', report.ok ? 'done' : 'failed', report.failed?.detail ?? 'The network looks fine now');
     return failAt(step, hint === undefined ? failure : { ...failure, hint }, { preflight: report });
@@ -119,7 +118,7 @@ export async function runProvisioningFlow(options: FlowOptions): Promise<FlowRes
   try {
     if (options.preflight === 'always') {
       emit('preflight', 'running', 'Checking the network (DNS, TCP, TLS, HTTP)');
-      const report = await runPreflight({ client: client.data, ...(options.http?.caFile === undefined ? {} : { caFile: options.http.caFile }) });
+      const report = await preflight();
       if (!report.ok) {
         const stage = report.failed;
         const code = stage?.stage === 'tls' ? 'tls' : stage?.stage === 'http' ? 'server' : 'unreachable';
@@ -180,16 +179,7 @@ export async function runProvisioningFlow(options: FlowOptions): Promise<FlowRes
 
     emit('write-config', 'running', 'Writing configuration');
     const written = await createConfig(
-      {
-        site_id: entry.claim.site_id,
-        appliance_id: entry.claim.appliance_id,
-        partner_info: entry.claim.partner,
-        api_endpoint: agentEndpoint(entry),
-        api_key: entry.api_key,
-        mac_address: entry.mac_address,
-        hostname: entry.hostname,
-        overrides: pickOverrides(entry.claim.config),
-      },
+      configInputFrom(entry, pickOverrides(entry.claim.config)),
       { configPath, stateDir, force: true, now, ...(phaseHook('config') === undefined ? {} : { onPhase: phaseHook('config') }) },
     );
     if (!written.ok) {

@@ -10,20 +10,24 @@ export interface TransportOptions {
   readonly caFile?: string;
 }
 
+/** The system's CAs plus the extra file's, or undefined (system CAs only) when there is no extra file. */
+export function trustedCas(caFile: string | undefined): Result<string[] | undefined> {
+  if (caFile === undefined) return ok(undefined);
+  try {
+    return ok([...rootCertificates, readFileSync(caFile, 'utf8')]);
+  } catch (err) {
+    return fail('usage', `Cannot read CA file ${caFile}: ${describeUnknown(err)}`);
+  }
+}
+
 /**
  * The connection pool for one endpoint: through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY exempts the
  * host (clinic networks often force a proxy), and directly for the loopback host.
  */
 export function createDispatcher(endpoint: URL, options: TransportOptions = {}): Result<Dispatcher> {
-  let ca: string[] | undefined;
-  if (options.caFile !== undefined) {
-    try {
-      ca = [...rootCertificates, readFileSync(options.caFile, 'utf8')];
-    } catch (err) {
-      return fail('usage', `Cannot read CA file ${options.caFile}: ${describeUnknown(err)}`);
-    }
-  }
-  const tls = ca === undefined ? {} : { ca };
+  const ca = trustedCas(options.caFile);
+  if (!ca.ok) return ca;
+  const tls = ca.data === undefined ? {} : { ca: ca.data };
   const agentOptions = { connect: { ...tls, timeout: CONNECT_TIMEOUT_MS } };
   if (isLoopbackHost(endpoint.hostname)) return ok(new Agent(agentOptions));
   return ok(new EnvHttpProxyAgent({ ...agentOptions, requestTls: tls }));
