@@ -136,6 +136,10 @@ describe('kiosk wizard in Chromium', () => {
     await page.getByRole('button', { name: 'Confirm' }).dblclick();
     await onScreen(page, 'progress');
     await page.getByTestId('step-claim').waitFor();
+    // A second provision while the first is running (a double tap that got through, a second caller)
+    // is refused by the engine itself, through the same bridge.
+    const second = await page.evaluate((code) => (globalThis as unknown as { osiris: { provision: (r: { code: string }) => Promise<unknown> } }).osiris.provision({ code }), PENDING_CODE);
+    expect(second).toMatchObject({ ok: false, code: 'usage', error: 'Provisioning is already running' });
     await shoot(page, '05-progress');
     await onScreen(page, 'success');
     expect(server.mock.store.snapshot().appliances).toHaveLength(1);
