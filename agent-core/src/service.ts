@@ -1,19 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { validateProvisionCode, type ValidatedCode } from './api.js';
-import { parseProvisionCode } from './codes.js';
+import { validateProvisionCode, type ValidatedCode } from './protocol/api.js';
+import { parseProvisionCode } from './codes/codes.js';
 import { CONFIG_FILE_NAME, DEFAULT_API_ENDPOINT, DEFAULT_STATE_DIR, JOURNAL_FILE_NAME } from './constants.js';
 import { readConfigState } from './config/state.js';
 import { parseConfigText } from './config/yaml-codec.js';
-import { endpointToString, isAllowedEndpoint, parseApiEndpoint } from './endpoint.js';
+import { endpointToString, isAllowedEndpoint, parseApiEndpoint } from './http/endpoint.js';
 import type { FlowResult, ProgressEvent } from './flow/events.js';
 import { runProvisioningFlow } from './flow/flow.js';
-import { startHeartbeats } from './heartbeat.js';
+import { startHeartbeats } from './flow/heartbeat.js';
 import { HttpClient } from './http/client.js';
 import { getIdentity, type ApplianceIdentity, type IdentityOptions } from './identity/index.js';
-import { readJournal } from './journal.js';
-import { runPreflight, type PreflightReport } from './preflight.js';
-import { parseQrPayload, type QrProvisioning } from './qr-payload.js';
+import { readJournal } from './state/journal.js';
+import { runPreflight, type PreflightReport } from './http/preflight.js';
+import { parseQrPayload, type QrProvisioning } from './codes/qr-payload.js';
 import { fail, isNetworkFailure, ok, type Failure, type Result, type Success } from './result.js';
 import { VERSION } from './version.js';
 

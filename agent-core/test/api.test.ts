@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { claimProvisionCode, fetchApplianceConfig, reportStatus, sendHeartbeat, validateProvisionCode } from '../src/api.js';
+import { claimProvisionCode, fetchApplianceConfig, reportStatus, sendHeartbeat, validateProvisionCode } from '../src/protocol/api.js';
 import { CLAIMED_CODE, EXPIRED_CODE, FAST_RETRY, PENDING_CODE, PRESET_SITE_CODE, TEST_IDENTITY, useBackend } from '../../test-support/backend.js';
 
 const backend = useBackend();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { groupProvisionCode, maskProvisionCode, normalizeProvisionCode, parseProvisionCode } from '../src/codes.js';
-import { parseQrPayload } from '../src/qr-payload.js';
+import { groupProvisionCode, maskProvisionCode, normalizeProvisionCode, parseProvisionCode } from '../src/codes/codes.js';
+import { parseQrPayload } from '../src/codes/qr-payload.js';
 
 describe('provision codes', () => {
   it('normalises case, spaces and dashes', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiUrl, isAllowedEndpoint, isLoopbackHost, parseApiEndpoint } from '../src/endpoint.js';
+import { apiUrl, isAllowedEndpoint, isLoopbackHost, parseApiEndpoint } from '../src/http/endpoint.js';
 
 describe('API endpoint policy', () => {
   it('accepts https and strips a trailing slash', () => {

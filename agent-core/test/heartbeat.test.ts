@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startHeartbeats } from '../src/heartbeat.js';
+import { startHeartbeats } from '../src/flow/heartbeat.js';
 import { TEST_IDENTITY, useBackend } from '../../test-support/backend.js';
 
 const backend = useBackend();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { claimProvisionCode, validateProvisionCode } from '../src/api.js';
+import { claimProvisionCode, validateProvisionCode } from '../src/protocol/api.js';
 import { FAST_RETRY, PENDING_CODE, TEST_IDENTITY } from '../../test-support/backend.js';
 import { CLAIM_PATH, claimBody, sendJson, useHostileServer, VALIDATE_PATH } from '../../test-support/hostile-server.js';
 

@@ -1,9 +1,9 @@
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseApiEndpoint } from '../src/endpoint.js';
+import { parseApiEndpoint } from '../src/http/endpoint.js';
 import { HttpClient } from '../src/http/client.js';
-import { runPreflight, type PreflightOptions } from '../src/preflight.js';
+import { runPreflight, type PreflightOptions } from '../src/http/preflight.js';
 import { createApp } from '../../mock-server/src/app.js';
 import { FAST_RETRY, useBackend, useTempDir } from '../../test-support/backend.js';
 import { sendJson, useHostileServer } from '../../test-support/hostile-server.js';
@@ -113,7 +113,7 @@ describe('network preflight', () => {
 describe('usesProxy', () => {
   const url = (s: string) => new URL(s);
   it('follows HTTPS_PROXY and NO_PROXY, and never proxies the loopback host', async () => {
-    const { usesProxy } = await import('../src/preflight.js');
+    const { usesProxy } = await import('../src/http/preflight.js');
     const env = { HTTPS_PROXY: 'http://proxy:3128', NO_PROXY: 'localhost, .internal.example,exact.example' };
     expect(usesProxy(url('https://api.osiriscare.net'), env)).toBe(true);
     expect(usesProxy(url('https://api.osiriscare.net'), {})).toBe(false);

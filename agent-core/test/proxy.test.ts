@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { claimProvisionCode } from '../src/api.js';
+import { claimProvisionCode } from '../src/protocol/api.js';
 import { createApp } from '../../mock-server/src/app.js';
 import { PENDING_CODE, TEST_IDENTITY, useTempDir } from '../../test-support/backend.js';
 import { makeLocalhostCert } from '../../test-support/tls.js';

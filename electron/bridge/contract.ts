@@ -5,10 +5,10 @@
  * methods over the same agent-core service. The renderer imports types from here, nothing else.
  */
 import { z } from 'zod';
-import type { ValidatedCode } from '../../agent-core/src/api.js';
+import type { ValidatedCode } from '../../agent-core/src/protocol/api.js';
 import type { FlowResult, ProgressEvent } from '../../agent-core/src/flow/events.js';
-import type { PreflightReport } from '../../agent-core/src/preflight.js';
-import type { QrProvisioning } from '../../agent-core/src/qr-payload.js';
+import type { PreflightReport } from '../../agent-core/src/http/preflight.js';
+import type { QrProvisioning } from '../../agent-core/src/codes/qr-payload.js';
 import type { Result } from '../../agent-core/src/result.js';
 import type { ApplianceState, IdentityInfo, ValidateOutcome } from '../../agent-core/src/service.js';
 

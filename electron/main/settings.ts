@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_API_ENDPOINT, DEFAULT_STATE_DIR } from '../../agent-core/src/constants.js';
-import { parseApiEndpoint } from '../../agent-core/src/endpoint.js';
+import { parseApiEndpoint } from '../../agent-core/src/http/endpoint.js';
 
 const endpoint = z.string().refine((value) => parseApiEndpoint(value).ok, 'must be an https URL (plain http only to the loopback host)');
 const flag = z.enum(['1', '0', 'true', 'false', 'yes', 'no']).transform((v) => ['1', 'true', 'yes'].includes(v));

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import bundledFixture from '../fixtures/default.json' with { type: 'json' };
-import { HexColorSchema, MacAddressSchema, PartnerSchema, ProvisionCodeSchema } from '../../agent-core/src/contract.js';
+import { HexColorSchema, MacAddressSchema, PartnerSchema, ProvisionCodeSchema } from '../../agent-core/src/protocol/contract.js';
 
 /** A fixture file seeds the mock backend: the partners, the codes they minted, per-appliance settings. */
 export const FixtureSchema = z.object({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClaimResponseSchema } from '../../agent-core/src/contract.js';
+import { ClaimResponseSchema } from '../../agent-core/src/protocol/contract.js';
 import { CLAIMED_CODE, EXPIRED_CODE, PENDING_CODE, PRESET_SITE_CODE, useBackend } from '../../test-support/backend.js';
 
 const backend = useBackend();

@@ -1,14 +1,14 @@
 import { createInterface } from 'node:readline/promises';
-import { maskProvisionCode, parseProvisionCode } from '../codes.js';
+import { maskProvisionCode, parseProvisionCode } from '../codes/codes.js';
 import { INTERACTIVE_ATTEMPTS } from '../constants.js';
 import { readConfigState } from '../config/state.js';
-import { parseApiEndpoint } from '../endpoint.js';
+import { parseApiEndpoint } from '../http/endpoint.js';
 import type { FlowResult } from '../flow/events.js';
 import { runProvisioningFlow } from '../flow/flow.js';
-import { startHeartbeats } from '../heartbeat.js';
+import { startHeartbeats } from '../flow/heartbeat.js';
 import { HttpClient } from '../http/client.js';
 import { getIdentity, type ApplianceIdentity } from '../identity/index.js';
-import { runPreflight, usesProxy } from '../preflight.js';
+import { runPreflight, usesProxy } from '../http/preflight.js';
 import { fail } from '../result.js';
 import type { CliArgs } from './args.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';

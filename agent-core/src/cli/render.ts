@@ -1,6 +1,6 @@
 import type { FlowFailure, FlowSuccess, ProgressEvent } from '../flow/events.js';
 import type { ApplianceIdentity } from '../identity/index.js';
-import type { PreflightReport } from '../preflight.js';
+import type { PreflightReport } from '../http/preflight.js';
 import { writeLine, type TextSink } from './io.js';
 
 const RULE = '='.repeat(60);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { API_KEY_MIN_LENGTH, POLL_INTERVAL_MAX, POLL_INTERVAL_MIN } from '../constants.js';
-import { HexColorSchema, IdentifierSchema, MacAddressSchema } from '../contract.js';
+import { HexColorSchema, IdentifierSchema, MacAddressSchema } from '../protocol/contract.js';
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR'] as const;
 

@@ -1,6 +1,6 @@
 import type { Failure } from '../result.js';
-import type { PreflightReport } from '../preflight.js';
-import type { Partner } from '../contract.js';
+import type { PreflightReport } from '../http/preflight.js';
+import type { Partner } from '../protocol/contract.js';
 
 export const FLOW_STEPS = [
   'identity',

@@ -1,7 +1,7 @@
-import { fetchApplianceConfig, reportStatus, type ApiOptions } from '../api.js';
+import { fetchApplianceConfig, reportStatus, type ApiOptions } from '../protocol/api.js';
 import { pickOverrides, type ConfigOverrides } from '../config/schema.js';
 import { createConfig } from '../config/write.js';
-import { configInputFrom, type JournalEntry } from '../journal.js';
+import { configInputFrom, type JournalEntry } from '../state/journal.js';
 import type { FlowStep, StepStatus } from './events.js';
 
 interface FinishContext {

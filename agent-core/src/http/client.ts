@@ -1,7 +1,7 @@
 import { request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { DEFAULT_TIMEOUT_MS, MAX_RESPONSE_BYTES } from '../constants.js';
-import { apiUrl } from '../endpoint.js';
+import { apiUrl } from './endpoint.js';
 import { fail, ok, type Failure, type Result } from '../result.js';
 import { VERSION } from '../version.js';
 import { createDispatcher, type TransportOptions } from './dispatcher.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { CONNECT_TIMEOUT_MS } from '../constants.js';
-import { isLoopbackHost } from '../endpoint.js';
+import { isLoopbackHost } from './endpoint.js';
 import { describeUnknown, fail, ok, type Result } from '../result.js';
 
 export interface TransportOptions {

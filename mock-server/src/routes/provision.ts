@@ -10,7 +10,7 @@ import {
   type HeartbeatResponse,
   type StatusResponse,
   type ValidateResponse,
-} from '../../../agent-core/src/contract.js';
+} from '../../../agent-core/src/protocol/contract.js';
 import { HttpError, parseOr422 } from '../errors.js';
 import type { FaultTable } from '../faults.js';
 import type { Fixture } from '../fixtures.js';

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { fail, ok, type Result } from './result.js';
+import { fail, ok, type Result } from '../result.js';
 
 /**
  * The rule for where the appliance may send its provision code and receive its credential:

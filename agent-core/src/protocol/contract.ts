@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROVISION_CODE_PATTERN } from './constants.js';
+import { PROVISION_CODE_PATTERN } from '../constants.js';
 
 /**
  * The HTTP contract of Central Command's /api/provision/* endpoints, once, for both sides: the

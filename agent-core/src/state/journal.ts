@@ -1,10 +1,10 @@
 import { readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { ClaimResponseSchema, MacAddressSchema } from './contract.js';
-import type { ConfigOverrides } from './config/schema.js';
-import type { CreateConfigInput } from './config/write.js';
-import { writeFileAtomic, type WritePhase } from './fs/atomic-write.js';
+import { ClaimResponseSchema, MacAddressSchema } from '../protocol/contract.js';
+import type { ConfigOverrides } from '../config/schema.js';
+import type { CreateConfigInput } from '../config/write.js';
+import { writeFileAtomic, type WritePhase } from '../fs/atomic-write.js';
 
 /**
  * The claim journal: the server's claim answer, saved (0600, atomically) before anything else is

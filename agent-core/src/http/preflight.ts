@@ -2,12 +2,12 @@ import { lookup } from 'node:dns/promises';
 import { isIP, connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { z } from 'zod';
-import { CLOCK_SKEW_MAX_MS, PREFLIGHT_STAGE_TIMEOUT_MS } from './constants.js';
+import { CLOCK_SKEW_MAX_MS, PREFLIGHT_STAGE_TIMEOUT_MS } from '../constants.js';
 import { isLoopbackHost } from './endpoint.js';
-import type { HttpClient } from './http/client.js';
-import { trustedCas } from './http/dispatcher.js';
-import { errorCodes } from './http/network-errors.js';
-import { fail } from './result.js';
+import type { HttpClient } from './client.js';
+import { trustedCas } from './dispatcher.js';
+import { errorCodes } from './network-errors.js';
+import { fail } from '../result.js';
 
 /**
  * The four-stage network gate — DNS → TCP → TLS → HTTP — plus a clock check. Appliances in

@@ -1,6 +1,6 @@
 import { parseProvisionCode } from './codes.js';
-import { endpointToString, isAllowedEndpoint, parseApiEndpoint } from './endpoint.js';
-import { fail, ok, type Result } from './result.js';
+import { endpointToString, isAllowedEndpoint, parseApiEndpoint } from '../http/endpoint.js';
+import { fail, ok, type Result } from '../result.js';
 
 export interface QrProvisioning {
   readonly code: string;

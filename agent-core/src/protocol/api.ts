@@ -1,5 +1,5 @@
-import { parseProvisionCode } from './codes.js';
-import { DEFAULT_API_ENDPOINT } from './constants.js';
+import { parseProvisionCode } from '../codes/codes.js';
+import { DEFAULT_API_ENDPOINT } from '../constants.js';
 import {
   API_PATHS,
   ApplianceConfigResponseSchema,
@@ -16,10 +16,10 @@ import {
   type StatusResponse,
   type ValidateResponse,
 } from './contract.js';
-import { parseApiEndpoint } from './endpoint.js';
-import { HttpClient, type HttpClientOptions, type HttpErrorResponse } from './http/client.js';
-import { getIdentity, type ApplianceIdentity } from './identity/index.js';
-import { fail, ok, type ErrorCode, type Failure, type Result } from './result.js';
+import { parseApiEndpoint } from '../http/endpoint.js';
+import { HttpClient, type HttpClientOptions, type HttpErrorResponse } from '../http/client.js';
+import { getIdentity, type ApplianceIdentity } from '../identity/index.js';
+import { fail, ok, type ErrorCode, type Failure, type Result } from '../result.js';
 
 export interface ApiOptions extends Omit<HttpClientOptions, 'endpoint'> {
   /** Central Command's base URL; the seed's default when absent. Ignored when `client` is given. */

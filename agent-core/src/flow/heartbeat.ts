@@ -1,8 +1,8 @@
-import { sendHeartbeat, type ApiOptions } from './api.js';
-import { HEARTBEAT_INTERVAL_MS } from './constants.js';
-import type { HeartbeatResponse } from './contract.js';
-import type { ApplianceIdentity } from './identity/index.js';
-import type { Result } from './result.js';
+import { sendHeartbeat, type ApiOptions } from '../protocol/api.js';
+import { HEARTBEAT_INTERVAL_MS } from '../constants.js';
+import type { HeartbeatResponse } from '../protocol/contract.js';
+import type { ApplianceIdentity } from '../identity/index.js';
+import type { Result } from '../result.js';
 
 export interface HeartbeatOptions extends ApiOptions {
   readonly identity: ApplianceIdentity;

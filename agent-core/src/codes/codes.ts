@@ -1,5 +1,5 @@
-import { PROVISION_CODE_PATTERN } from './constants.js';
-import { fail, ok, type Result } from './result.js';
+import { PROVISION_CODE_PATTERN } from '../constants.js';
+import { fail, ok, type Result } from '../result.js';
 
 /** Uppercase, and drop the spaces and dashes people type or print between groups. */
 export function normalizeProvisionCode(input: string): string {
