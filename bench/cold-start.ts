@@ -25,7 +25,7 @@ export async function measureColdStart(rounds: number, provisionRounds: number):
   try {
     const provisioned = join(dir, 'provisioned');
     const written = await createConfig(
-      { site_id: 'bench-site', appliance_id: 'bench-site-84:3A:5B:91:B6:61', partner_info: { slug: 'nepa-it', brand_name: 'NEPA IT Solutions' }, api_endpoint: 'https://api.osiriscare.net', mac_address: '84:3A:5B:91:B6:61', hostname: 'bench' },
+      { site_id: 'bench-site', appliance_id: 'bench-site-84:3A:5B:91:B6:61', api_key: 'bench-key-0123456789abcdefghijklmnopqrstuvwxyz', partner_info: { slug: 'nepa-it', brand_name: 'NEPA IT Solutions' }, api_endpoint: 'https://api.osiriscare.net', mac_address: '84:3A:5B:91:B6:61', hostname: 'bench' },
       { stateDir: provisioned },
     );
     if (!written.ok) throw new Error(written.error);

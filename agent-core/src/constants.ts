@@ -4,6 +4,14 @@ export const DEFAULT_API_ENDPOINT = 'https://api.osiriscare.net';
 export const DEFAULT_STATE_DIR = '/var/lib/msp';
 export const CONFIG_FILE_NAME = 'config.yaml';
 export const JOURNAL_FILE_NAME = 'claim-journal.json';
+/** One provisioning run at a time per state directory: CLI, kiosk and drop-ship poller alike. */
+export const LOCK_FILE_NAME = 'provision.lock';
+/** Written beside config.yaml once the finishing calls are done; the hand-over to the agent waits for it. */
+export const SUCCESS_MARKER_NAME = '.first-provision-success';
+/** Central Command's Ed25519 public key (hex), which drop-ship configs must be signed with. */
+export const DEFAULT_SERVER_KEY_PATH = '/etc/msp/central-command.pub';
+/** Nothing the engine reads from the state directory (config, journal, lock) is anywhere near this. */
+export const MAX_STATE_FILE_BYTES = 1024 * 1024;
 export const FALLBACK_HOSTNAME = 'osiriscare-appliance';
 
 /** The seed's overall timeout for a claim; also the default for every call's overall deadline. */
@@ -21,9 +29,35 @@ export const RETRY_AFTER_MAX_MS = 30_000;
 export const HEARTBEAT_INTERVAL_MS = 60_000;
 export const INTERACTIVE_ATTEMPTS = 3;
 
-/** 32 random bytes, base64url: 43 URL-safe characters (Python's secrets.token_urlsafe(32)). */
-export const API_KEY_BYTES = 32;
-export const API_KEY_MIN_LENGTH = 32;
+/**
+ * After the point of no return the finishing calls (status, settings, status) get this long in all,
+ * even when the process is asked to stop: the appliance is provisioned either way, and the
+ * dashboard should hear about it if it can.
+ */
+export const FINISH_DEADLINE_MS = 10_000;
+/** Status reports are best effort: one attempt each, never a retry storm. */
+export const STATUS_TIMEOUT_MS = 5_000;
+
+/** How long a claim waits for a drop-ship poll (or another short holder) to release the lock. */
+export const LOCK_WAIT_MS = 15_000;
+export const LOCK_RETRY_MS = 100;
+
+/**
+ * Drop-ship polling, as the real image does it: six tries 10 s apart, then every 60 s for a day,
+ * then every 5 minutes. The server's `retry_seconds` is honoured within these bounds, with jitter
+ * so a shipment of boxes powered on together does not poll in step.
+ */
+export const DROPSHIP_FAST_POLLS = 6;
+export const DROPSHIP_FAST_INTERVAL_S = 10;
+export const DROPSHIP_DAY_INTERVAL_S = 60;
+export const DROPSHIP_SLOW_INTERVAL_S = 300;
+export const DROPSHIP_DAY_MS = 24 * 3_600_000;
+export const DROPSHIP_RETRY_MIN_S = 5;
+export const DROPSHIP_RETRY_MAX_S = 3_600;
+export const DROPSHIP_JITTER = 0.2;
+
+/** `--force` keeps this many backups of replaced configs; older ones are removed. */
+export const CONFIG_BACKUPS_KEPT = 3;
 
 export const POLL_INTERVAL_DEFAULT = 60;
 export const POLL_INTERVAL_MIN = 10;
@@ -35,5 +69,13 @@ export const PRIMARY_COLOR_DEFAULT = '#2563EB';
 export const CLOCK_SKEW_MAX_MS = 5 * 60_000;
 export const PREFLIGHT_STAGE_TIMEOUT_MS = 5_000;
 
-export const PROVISION_CODE_PATTERN = /^[A-Z0-9]{16}$/;
+/** Partner codes: 16 upper-case hexadecimal characters. Self-serve codes: 14–16 letters and digits. */
+export const PROVISION_CODE_PATTERN = /^[A-Z0-9]{14,16}$/;
 export const PROVISION_CODE_LENGTH = 16;
+export const PROVISION_CODE_MIN_LENGTH = 14;
+
+/** Longest cosmetic strings kept from the server (names, messages); longer ones are cut with a warning. */
+export const LABEL_MAX = 200;
+export const MESSAGE_MAX = 500;
+/** Longest identifiers (site_id, appliance_id, api_key) accepted from the server. */
+export const IDENTIFIER_MAX = 1024;

@@ -4,6 +4,7 @@ export const ERROR_CODES = [
   'format',
   'invalid',
   'expired',
+  'revoked',
   'claimed',
   'timeout',
   'unreachable',
@@ -11,10 +12,17 @@ export const ERROR_CODES = [
   'server',
   'bad-response',
   'exists',
+  'pending-claim',
+  'locked',
+  'not-assigned',
+  'unsigned',
+  'bad-signature',
+  'server-key',
   'untrusted-endpoint',
   'io',
   'usage',
   'cancelled',
+  'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -23,6 +31,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   format: 'Provision code must be 16 letters or digits (A-Z, 0-9)',
   invalid: 'Invalid provision code',
   expired: 'Provision code expired',
+  revoked: 'Provision code revoked',
   claimed: 'Code already claimed',
   timeout: 'Connection timed out',
   unreachable: 'Failed to connect to server',
@@ -30,10 +39,17 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   server: 'Server error',
   'bad-response': 'Unexpected response from server',
   exists: 'Appliance is already provisioned',
+  'pending-claim': 'An unfinished claim is waiting to be finished',
+  locked: 'Provisioning is already running',
+  'not-assigned': 'This appliance has not been assigned to a site yet',
+  unsigned: 'The drop-ship answer is not signed',
+  'bad-signature': 'The drop-ship answer has a bad signature',
+  'server-key': "Central Command's public key is missing or unreadable",
   'untrusted-endpoint': 'QR code names a server that is not on the allowed list',
   io: 'Could not write the configuration',
   usage: 'Invalid usage',
   cancelled: 'Provisioning cancelled',
+  internal: 'Unexpected internal error',
 };
 
 export interface Failure {
@@ -54,7 +70,7 @@ export interface Success<T> {
 
 export type Result<T> = Success<T> | Failure;
 
-const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['timeout', 'unreachable', 'server', 'tls']);
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['timeout', 'unreachable', 'server', 'tls', 'locked']);
 
 const NETWORK: ReadonlySet<ErrorCode> = new Set(['timeout', 'unreachable', 'tls']);
 

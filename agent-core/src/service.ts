@@ -1,20 +1,21 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { validateProvisionCode, type ValidatedCode } from './protocol/api.js';
 import { parseProvisionCode } from './codes/codes.js';
-import { CONFIG_FILE_NAME, DEFAULT_API_ENDPOINT, DEFAULT_STATE_DIR, JOURNAL_FILE_NAME } from './constants.js';
+import { parseQrPayload, type QrProvisioning } from './codes/qr-payload.js';
+import { readConfigIds } from './config/ids.js';
 import { readConfigState } from './config/state.js';
-import { parseConfigText } from './config/yaml-codec.js';
-import { endpointToString, isAllowedEndpoint, parseApiEndpoint } from './http/endpoint.js';
+import { DEFAULT_API_ENDPOINT, DEFAULT_SERVER_KEY_PATH, PREFLIGHT_STAGE_TIMEOUT_MS } from './constants.js';
+import { DropshipPoller, type DropshipStatus } from './flow/dropship-poller.js';
 import type { FlowResult, ProgressEvent } from './flow/events.js';
 import { runProvisioningFlow } from './flow/flow.js';
 import { startHeartbeats } from './flow/heartbeat.js';
+import { flowPaths, type FlowPaths } from './flow/prepare.js';
 import { HttpClient } from './http/client.js';
-import { getIdentity, type ApplianceIdentity, type IdentityOptions } from './identity/index.js';
-import { readJournal } from './state/journal.js';
+import { endpointToString, isAllowedEndpoint, parseApiEndpoint } from './http/endpoint.js';
 import { runPreflight, type PreflightReport } from './http/preflight.js';
-import { parseQrPayload, type QrProvisioning } from './codes/qr-payload.js';
+import { getIdentity, type ApplianceIdentity, type IdentityOptions } from './identity/index.js';
+import { validateProvisionCode, type ValidatedCode } from './protocol/api.js';
 import { fail, isNetworkFailure, ok, type Failure, type Result, type Success } from './result.js';
+import { readJournal } from './state/journal.js';
+import { hasMarker } from './state/marker.js';
 import { VERSION } from './version.js';
 
 export interface ServiceOptions {
@@ -26,17 +27,40 @@ export interface ServiceOptions {
   readonly caFile?: string;
   readonly timeoutMs?: number;
   readonly identity?: IdentityOptions;
+  /** Central Command's public key for drop-ship; /etc/msp/central-command.pub by default. */
+  readonly serverKeyPath?: string;
+  readonly authorizedKeysPath?: string;
+  /** Where the events of any running flow go (the kiosk's progress channel), code claim or drop-ship alike. */
+  readonly onProgress?: (event: ProgressEvent) => void;
 }
 
 export type ApplianceState =
   | { readonly state: 'fresh'; readonly note?: string }
   | { readonly state: 'provisioned'; readonly site_id: string; readonly config_path: string }
-  | { readonly state: 'resumable'; readonly site_id: string; readonly code_hint: string };
+  | {
+      readonly state: 'resumable';
+      readonly site_id: string;
+      readonly code_hint?: string;
+      readonly partner?: string;
+      readonly created_at: string;
+      readonly source: 'claim' | 'dropship';
+    }
+  /** A flow is running (a reloaded page re-attaches to it): its events so far. */
+  | { readonly state: 'running'; readonly source: 'claim' | 'dropship'; readonly events: readonly ProgressEvent[] };
 
 export type ValidateOutcome = Success<ValidatedCode> | (Failure & { readonly preflight?: PreflightReport });
 
 export interface IdentityInfo extends ApplianceIdentity {
   readonly version: string;
+}
+
+export interface ProvisionRequest {
+  /** Omitted to finish an unfinished claim. */
+  readonly code?: string;
+  /** A backend named by a QR code; honoured only if allowed. */
+  readonly endpoint?: string;
+  /** The technician chose to drop an unfinished claim and use this code instead. */
+  readonly discardClaim?: boolean;
 }
 
 /**
@@ -47,15 +71,31 @@ export interface IdentityInfo extends ApplianceIdentity {
 export class ProvisioningService {
   readonly #options: ServiceOptions;
   readonly #apiEndpoint: string;
-  readonly #configPath: string;
+  readonly #paths: FlowPaths;
   readonly #identity: ApplianceIdentity;
-  #running = false;
+  #run: { source: 'claim' | 'dropship'; events: ProgressEvent[] } | undefined;
+  #stopBeats: (() => void) | undefined;
+  readonly #poller: DropshipPoller;
 
   constructor(options: ServiceOptions = {}) {
     this.#options = options;
     this.#apiEndpoint = options.apiEndpoint ?? DEFAULT_API_ENDPOINT;
-    this.#configPath = options.configPath ?? join(options.stateDir ?? DEFAULT_STATE_DIR, CONFIG_FILE_NAME);
+    this.#paths = flowPaths(options.stateDir, options.configPath);
     this.#identity = getIdentity(options.identity);
+    this.#poller = new DropshipPoller({
+      apiEndpoint: this.#apiEndpoint,
+      stateDir: this.#paths.stateDir,
+      configPath: this.#paths.configPath,
+      serverKeyPath: options.serverKeyPath ?? DEFAULT_SERVER_KEY_PATH,
+      identity: this.#identity,
+      http: this.#http(),
+      ...(options.authorizedKeysPath === undefined ? {} : { authorizedKeysPath: options.authorizedKeysPath }),
+      onCommitEvent: (event) => {
+        this.#record('dropship', event);
+        options.onProgress?.(event);
+      },
+      onCommitDone: () => { this.#run = undefined; },
+    });
   }
 
   identity(): IdentityInfo {
@@ -65,7 +105,7 @@ export class ProvisioningService {
   async preflight(): Promise<PreflightReport> {
     const endpoint = parseApiEndpoint(this.#apiEndpoint);
     if (!endpoint.ok) throw new TypeError(endpoint.error);
-    const client = HttpClient.create({ endpoint: endpoint.data, timeoutMs: this.#options.timeoutMs ?? 10_000, retry: { attempts: 1 }, ...this.#ca() });
+    const client = HttpClient.create({ endpoint: endpoint.data, timeoutMs: this.#options.timeoutMs ?? PREFLIGHT_STAGE_TIMEOUT_MS * 2, retry: { attempts: 1 }, ...this.#ca() });
     if (!client.ok) throw new TypeError(client.error);
     try {
       return await runPreflight({ client: client.data, ...this.#ca() });
@@ -74,15 +114,23 @@ export class ProvisioningService {
     }
   }
 
-  /** Fresh, already provisioned (with the site), or holding a claim an interrupted run did not finish. */
+  /** Running (with its events so far), provisioned (with the site), holding an unfinished claim, or fresh. */
   async state(): Promise<ApplianceState> {
-    const config = await readConfigState(this.#configPath);
-    if (config.state === 'valid') {
-      const loaded = parseConfigText(await readFile(this.#configPath, 'utf8'));
-      return { state: 'provisioned', site_id: loaded.ok ? loaded.data.site_id : 'unknown', config_path: this.#configPath };
+    if (this.#run !== undefined) return { state: 'running', source: this.#run.source, events: [...this.#run.events] };
+    const config = await readConfigState(this.#paths.configPath);
+    const journal = await readJournal(this.#paths.journalPath);
+    if (journal.state === 'found') {
+      const { entry } = journal;
+      return {
+        state: 'resumable',
+        site_id: entry.site.site_id,
+        created_at: entry.created_at,
+        source: entry.source,
+        ...(entry.code_hint === undefined ? {} : { code_hint: entry.code_hint }),
+        ...(entry.site.partner.brand_name === undefined ? {} : { partner: entry.site.partner.brand_name }),
+      };
     }
-    const journal = await readJournal(join(dirname(this.#configPath), JOURNAL_FILE_NAME));
-    if (journal.state === 'found') return { state: 'resumable', site_id: journal.entry.claim.site_id, code_hint: journal.entry.code_hint };
+    if (config.state === 'valid') return { state: 'provisioned', site_id: readConfigIds(this.#paths.configPath).site_id || 'unknown', config_path: this.#paths.configPath };
     return config.state === 'invalid' ? { state: 'fresh', note: `The existing configuration is unusable (${config.reason}) and will be replaced.` } : { state: 'fresh' };
   }
 
@@ -94,40 +142,79 @@ export class ProvisioningService {
   async validate(code: string, endpoint?: string): Promise<ValidateOutcome> {
     const target = this.#endpoint(endpoint);
     if (!target.ok) return target;
-    const result = await validateProvisionCode(code, { apiEndpoint: target.data, timeoutMs: this.#options.timeoutMs, ...this.#ca() });
-    if (result.ok || !isNetworkFailure(result)) return result;
+    const result = await validateProvisionCode(code, { apiEndpoint: target.data, ...this.#http() });
+    if (result.ok) {
+      // While the technician reads the Confirm screen: the dashboard sees the box, and the connection stays warm.
+      this.#stopBeats?.();
+      this.#stopBeats = startHeartbeats({ identity: this.#identity, code, apiEndpoint: target.data, ...this.#http(), retry: { attempts: 1 } });
+      return result;
+    }
+    if (!isNetworkFailure(result)) return result;
     const preflight = await this.preflight();
     return { ...result, ...(preflight.failed?.hint === undefined ? {} : { hint: preflight.failed.hint }), preflight };
   }
 
   /** Runs the whole flow; one at a time, so a double tap cannot claim twice. */
-  async provision(code: string | undefined, endpoint: string | undefined, onEvent: (event: ProgressEvent) => void): Promise<FlowResult> {
-    if (this.#running) return { ...fail('usage', 'Provisioning is already running'), step: 'identity' };
-    const target = this.#endpoint(endpoint);
+  async provision(request: ProvisionRequest, onEvent: (event: ProgressEvent) => void = () => undefined): Promise<FlowResult> {
+    if (this.#run !== undefined) return { ...fail('locked', 'Provisioning is already running'), step: 'identity' };
+    const target = this.#endpoint(request.endpoint);
     if (!target.ok) return { ...target, step: 'identity' };
-    if (code !== undefined) {
-      const parsed = parseProvisionCode(code);
+    if (request.code !== undefined) {
+      const parsed = parseProvisionCode(request.code);
       if (!parsed.ok) return { ...parsed, step: 'validate' };
     }
-    this.#running = true;
+    this.#stopBeats?.();
+    this.#stopBeats = undefined;
+    this.#run = { source: 'claim', events: [] };
     try {
       return await runProvisioningFlow({
-        ...(code === undefined ? {} : { code }),
+        ...(request.code === undefined ? {} : { code: request.code }),
+        ...(request.discardClaim === true ? { discardClaim: true } : {}),
         apiEndpoint: target.data,
-        configPath: this.#configPath,
-        stateDir: this.#options.stateDir ?? dirname(this.#configPath),
+        configPath: this.#paths.configPath,
+        stateDir: this.#paths.stateDir,
         identity: this.#identity,
-        http: { ...(this.#options.timeoutMs === undefined ? {} : { timeoutMs: this.#options.timeoutMs }), ...this.#ca() },
-        onEvent,
+        http: this.#http(),
+        purpose: 'the kiosk',
+        ...(this.#options.authorizedKeysPath === undefined ? {} : { authorizedKeysPath: this.#options.authorizedKeysPath }),
+        onEvent: (event) => {
+          this.#record('claim', event);
+          onEvent(event);
+        },
       });
     } finally {
-      this.#running = false;
+      this.#run = undefined;
     }
   }
 
-  /** Heartbeats while the wizard waits for a code; returns the stop function. */
-  heartbeats(): () => void {
-    return startHeartbeats({ identity: this.#identity, apiEndpoint: this.#apiEndpoint, retry: { attempts: 1 }, ...this.#ca() });
+  /**
+   * Drop-ship from boot, beside code entry: polls until a partner assigns this MAC, then provisions
+   * (its steps reach `onProgress` like a claim's). Returns the function that stops it.
+   */
+  startDropship(onStatus: (status: DropshipStatus) => void): () => void {
+    return this.#poller.start(onStatus);
+  }
+
+  dropshipStatus(): DropshipStatus {
+    return this.#poller.status();
+  }
+
+  /** Whether the hand-over may happen: a config the agent can load, and the finished marker beside it. */
+  async canHandOver(): Promise<Result<void>> {
+    const config = await readConfigState(this.#paths.configPath);
+    if (config.state !== 'valid') return fail('io', 'The appliance is not provisioned yet: there is no usable configuration');
+    if (!hasMarker(this.#paths.configPath)) return fail('io', 'Provisioning has not finished yet');
+    return ok(undefined);
+  }
+
+  stop(): void {
+    this.#stopBeats?.();
+    this.#poller.stop();
+  }
+
+  #record(source: 'claim' | 'dropship', event: ProgressEvent): void {
+    this.#run ??= { source, events: [] };
+    this.#run.events.push(event);
   }
 
   #allowed(): string[] {
@@ -142,7 +229,13 @@ export class ProvisioningService {
     return ok(endpointToString(parsed.data));
   }
 
+  #http(): { timeoutMs?: number; caFile?: string } {
+    return { ...(this.#options.timeoutMs === undefined ? {} : { timeoutMs: this.#options.timeoutMs }), ...this.#ca() };
+  }
+
   #ca(): { caFile?: string } {
     return this.#options.caFile === undefined ? {} : { caFile: this.#options.caFile };
   }
 }
+
+export type { DropshipStatus };

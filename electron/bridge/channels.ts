@@ -11,6 +11,7 @@ export const BRIDGE_CHANNELS = {
   parseQr: 'osiris:parse-qr',
   validate: 'osiris:validate',
   provision: 'osiris:provision',
+  dropship: 'osiris:dropship',
   finish: 'osiris:finish',
 } as const;
 export type BridgeMethod = keyof typeof BRIDGE_CHANNELS;

@@ -10,7 +10,7 @@ import type { FlowResult, ProgressEvent } from '../../agent-core/src/flow/events
 import type { PreflightReport } from '../../agent-core/src/http/preflight.js';
 import type { QrProvisioning } from '../../agent-core/src/codes/qr-payload.js';
 import type { Result } from '../../agent-core/src/result.js';
-import type { ApplianceState, IdentityInfo, ValidateOutcome } from '../../agent-core/src/service.js';
+import type { ApplianceState, DropshipStatus, IdentityInfo, ValidateOutcome } from '../../agent-core/src/service.js';
 
 import type { BridgeMethod } from './channels.js';
 
@@ -25,6 +25,8 @@ const ProvisionRequestSchema = z.object({
   /** Omitted only to resume a journalled claim. */
   code: z.string().max(64).optional(),
   endpoint: z.string().max(2048).optional(),
+  /** The technician chose to drop an unfinished claim and use this code instead. */
+  discardClaim: z.boolean().optional(),
 }).strict();
 
 /** Each method's arguments, as a tuple schema; the channel names live in channels.ts. */
@@ -35,6 +37,7 @@ export const BRIDGE_ARGS = {
   parseQr: z.tuple([z.string().max(MAX_TEXT)]),
   validate: z.tuple([CodeRequestSchema]),
   provision: z.tuple([ProvisionRequestSchema]),
+  dropship: z.tuple([]),
   finish: z.tuple([]),
 } as const satisfies Record<BridgeMethod, z.ZodType>;
 
@@ -49,10 +52,15 @@ export interface OsirisBridge {
   parseQr(text: string): Promise<Result<QrProvisioning>>;
   validate(request: CodeRequest): Promise<ValidateOutcome>;
   provision(request: ProvisionRequest): Promise<FlowResult>;
-  /** Hands over to the compliance agent: the kiosk exits so the service manager starts it. */
-  finish(): Promise<void>;
+  /** Drop-ship in the background: the MAC to give the partner, and how the wait is going. */
+  dropship(): Promise<DropshipStatus>;
+  /**
+   * Hands over to the compliance agent (the kiosk exits so the service manager starts it) — only
+   * once a usable config and the finished marker are there; otherwise says why and stays.
+   */
+  finish(): Promise<{ readonly ok: boolean; readonly error?: string }>;
   /** Subscribes to flow progress; returns the unsubscribe function. Listeners get the event only. */
   onProgress(listener: (event: ProgressEvent) => void): () => void;
 }
 
-export type { ApplianceState, FlowResult, IdentityInfo, PreflightReport, ProgressEvent, QrProvisioning, Result, ValidatedCode, ValidateOutcome };
+export type { ApplianceState, DropshipStatus, FlowResult, IdentityInfo, PreflightReport, ProgressEvent, QrProvisioning, Result, ValidatedCode, ValidateOutcome };

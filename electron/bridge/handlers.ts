@@ -28,10 +28,14 @@ const HANDLERS: Handlers = {
   state: ({ service }) => service.state(),
   parseQr: ({ service }, [text]) => service.parseQr(text),
   validate: ({ service }, [request]) => service.validate(request.code, request.endpoint),
-  provision: ({ service, emitProgress }, [request]) => service.provision(request.code, request.endpoint, emitProgress),
-  finish: ({ finish }) => {
+  provision: ({ service, emitProgress }, [request]) => service.provision(request, emitProgress),
+  dropship: ({ service }) => service.dropshipStatus(),
+  finish: async ({ service, finish }) => {
+    // An early or stray call must not exit to an agent that has no config: the screen would go blank until reboot.
+    const ready = await service.canHandOver();
+    if (!ready.ok) return { ok: false, error: ready.error };
     finish();
-    return undefined;
+    return { ok: true };
   },
 };
 

@@ -3,6 +3,7 @@ import type * as Electron from 'electron';
 import { CONFIG_FILE_NAME } from '../../agent-core/src/constants.js';
 import { readConfigState } from '../../agent-core/src/config/state.js';
 import { ProvisioningService } from '../../agent-core/src/service.js';
+import { PROGRESS_CHANNEL } from '../bridge/channels.js';
 import { APP_ENTRY, APP_ORIGIN, APP_SCHEME_PRIVILEGES, registerAppProtocol } from './app-protocol.js';
 import { KIOSK_EXIT } from './exit-codes.js';
 import { lockInput } from './input-lock.js';
@@ -83,15 +84,20 @@ export async function startKiosk(electron: ElectronApi, paths: KioskPaths, proc:
     apiEndpoint: settings.apiEndpoint,
     allowedEndpoints: settings.allowedEndpoints,
     stateDir: settings.stateDir,
+    serverKeyPath: settings.serverKey,
     ...(settings.caFile === undefined ? {} : { caFile: settings.caFile }),
+    // Drop-ship provisions on its own when a partner assigns this box: its steps show like a claim's.
+    onProgress: (event) => {
+      if (!window.webContents.isDestroyed()) window.webContents.send(PROGRESS_CHANNEL, event);
+    },
   });
-  const stopHeartbeats = service.heartbeats();
+  service.startDropship(() => undefined);
   registerBridgeHandlers({
     ipcMain: electron.ipcMain,
     window: window.webContents,
     service,
     finish: () => {
-      stopHeartbeats();
+      service.stop();
       app.exit(KIOSK_EXIT.handover);
     },
     origins: settings.devServerUrl === undefined ? [APP_ORIGIN] : [APP_ORIGIN, new URL(settings.devServerUrl).origin],

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { DEFAULT_API_ENDPOINT, DEFAULT_STATE_DIR } from '../../agent-core/src/constants.js';
+import { DEFAULT_API_ENDPOINT, DEFAULT_SERVER_KEY_PATH, DEFAULT_STATE_DIR } from '../../agent-core/src/constants.js';
 import { parseApiEndpoint } from '../../agent-core/src/http/endpoint.js';
 
 const endpoint = z.string().refine((value) => parseApiEndpoint(value).ok, 'must be an https URL (plain http only to the loopback host)');
@@ -12,6 +12,8 @@ export const SettingsSchema = z.object({
   allowedEndpoints: z.array(endpoint).default([]),
   stateDir: z.string().min(1).default(DEFAULT_STATE_DIR),
   caFile: z.string().min(1).optional(),
+  /** Central Command's public key (hex) for drop-ship signatures. */
+  serverKey: z.string().min(1).default(DEFAULT_SERVER_KEY_PATH),
   /** Full-screen kiosk (the appliance) rather than a normal window (development). */
   kiosk: z.boolean(),
   /** Hide the mouse cursor: touch-only panels. */
@@ -47,6 +49,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         'allowed-endpoint': { type: 'string', multiple: true },
         'state-dir': { type: 'string' },
         'ca-file': { type: 'string' },
+        'server-key': { type: 'string' },
         windowed: { type: 'boolean' },
         kiosk: { type: 'boolean' },
         touch: { type: 'boolean' },
@@ -68,6 +71,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     allowedEndpoints: allowed,
     stateDir: str(values['state-dir']) ?? str(env.OSIRIS_STATE_DIR),
     caFile: str(values['ca-file']) ?? str(env.OSIRIS_CA_FILE),
+    serverKey: str(values['server-key']) ?? str(env.OSIRIS_SERVER_KEY),
     // A packaged app is an appliance kiosk unless told otherwise; a development run is windowed.
     kiosk: values.windowed === true ? false : values.kiosk === true ? true : (kioskEnv?.data ?? packaged),
     touch: values.touch === true || (touchEnv?.data ?? packaged),
@@ -86,6 +90,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     '--api-endpoint', settings.apiEndpoint,
     '--state-dir', settings.stateDir,
     ...(settings.caFile === undefined ? [] : ['--ca-file', settings.caFile]),
+    '--server-key', settings.serverKey,
   ];
   return { ok: true, value: { settings, headless, cliArgs } };
 }

@@ -1,12 +1,17 @@
 import { parseArgs } from 'node:util';
 import { startServer } from './server.js';
+import { loadSigner } from './signing.js';
+import { StateFileError } from './state-file.js';
 
 const USAGE = `Usage: osiris-mock-server [--port N] [--host H] [--fixtures FILE] [--state FILE]
                           [--admin-token TOKEN] [--no-rate-limit] [--api-endpoint URL]
+                          [--real-quirks] [--signing-key FILE] [--dropship-retry SECONDS]
 
-Serves /api/provision/* like Central Command, seeded from a fixture file. Prints one JSON line
-{"url", "codes":[{"code","status","partner"}]} once listening. The admin API (/api/admin/*) is on
-only with --admin-token (or OSIRIS_MOCK_ADMIN_TOKEN).`;
+Serves /api/provision/* like Central Command today, seeded from a fixture file. Prints one JSON
+line {"url", "server_key", "codes":[{"code","status","partner"}]} once listening; server_key is the
+hex Ed25519 public key drop-ship configs are signed with (give it to the appliance as its
+--server-key file). The admin API (/api/admin/*) is on only with --admin-token (or
+OSIRIS_MOCK_ADMIN_TOKEN). --real-quirks reproduces today's backend defects (FIDELITY.md).`;
 
 /** `osiris-mock-server`: a small front to startServer for demos and labs. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -22,6 +27,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         'admin-token': { type: 'string' },
         'no-rate-limit': { type: 'boolean' },
         'api-endpoint': { type: 'string' },
+        'real-quirks': { type: 'boolean' },
+        'signing-key': { type: 'string' },
+        'dropship-retry': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -34,29 +42,42 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    process.stderr.write('osiris-mock-server: --port takes a port number (0 picks a free one)\n');
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) return usage('--port takes a port number (0 picks a free one)');
+  const retry = values['dropship-retry'] === undefined ? undefined : Number(values['dropship-retry']);
+  if (retry !== undefined && !(Number.isInteger(retry) && retry >= 0)) return usage('--dropship-retry takes a whole number of seconds');
+  const adminToken = values['admin-token'] ?? process.env.OSIRIS_MOCK_ADMIN_TOKEN;
+  let running;
+  try {
+    const signer = values['signing-key'] === undefined ? undefined : await loadSigner(values['signing-key']);
+    running = await startServer({
+      port,
+      host: values.host,
+      ...(values.fixtures === undefined ? {} : { fixturePath: values.fixtures }),
+      ...(values.state === undefined ? {} : { statePath: values.state }),
+      ...(adminToken === undefined ? {} : { adminToken }),
+      ...(values['no-rate-limit'] === true ? { rateLimit: false as const } : {}),
+      ...(values['api-endpoint'] === undefined ? {} : { apiEndpoint: values['api-endpoint'] }),
+      ...(values['real-quirks'] === true ? { realQuirks: true } : {}),
+      ...(signer === undefined ? {} : { signer }),
+      ...(retry === undefined ? {} : { dropshipRetrySeconds: retry }),
+    });
+  } catch (err) {
+    // A bad state file, fixture or key is the operator's to fix: one clear line, no stack trace.
+    const message = err instanceof StateFileError || err instanceof Error ? err.message : String(err);
+    process.stderr.write(`osiris-mock-server: ${message.split('\n')[0] ?? message}\n`);
     return 2;
   }
-  const adminToken = values['admin-token'] ?? process.env.OSIRIS_MOCK_ADMIN_TOKEN;
-  const running = await startServer({
-    port,
-    host: values.host,
-    ...(values.fixtures === undefined ? {} : { fixturePath: values.fixtures }),
-    ...(values.state === undefined ? {} : { statePath: values.state }),
-    ...(adminToken === undefined ? {} : { adminToken }),
-    ...(values['no-rate-limit'] === true ? { rateLimit: false as const } : {}),
-    ...(values['api-endpoint'] === undefined ? {} : { apiEndpoint: values['api-endpoint'] }),
-  });
-  const codes = [...running.mock.store.codes.keys()].map((code) => {
-    const record = running.mock.store.codeStatus(code);
-    return { code, status: record?.status, partner: record?.partner };
-  });
-  process.stdout.write(`${JSON.stringify({ url: running.url, codes })}\n`);
+  const codes = [...running.mock.store.codes.values()].map((record) => ({ code: record.code, status: record.status, partner: record.partner }));
+  process.stdout.write(`${JSON.stringify({ url: running.url, server_key: running.mock.signer.publicKeyHex, codes })}\n`);
   const stop = () => {
     void running.close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return 0;
+}
+
+function usage(message: string): number {
+  process.stderr.write(`osiris-mock-server: ${message}\n`);
+  return 2;
 }

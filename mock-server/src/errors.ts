@@ -6,13 +6,22 @@ export class HttpError extends Error {
   readonly status: number;
   readonly detail: unknown;
   readonly headers: Record<string, string>;
-  constructor(status: number, detail: unknown, headers: Record<string, string> = {}) {
+  /** Fields beside `detail` (the rate limiter's `retry_after`). */
+  readonly extra: Record<string, unknown>;
+  constructor(status: number, detail: unknown, headers: Record<string, string> = {}, extra: Record<string, unknown> = {}) {
     super(typeof detail === 'string' ? detail : `HTTP ${status}`);
     this.status = status;
     this.detail = detail;
     this.headers = headers;
+    this.extra = extra;
   }
 }
+
+/**
+ * What an unhandled exception in the backend looks like from outside: Starlette's plain-text
+ * "Internal Server Error", not JSON — the appliance must cope with it (today's database defects).
+ */
+export class ServerCrash extends Error {}
 
 /** Every error leaves as JSON `{detail}`; anything unexpected is a 500 that says nothing more. */
 export async function errorBodies(ctx: Context, next: Next): Promise<void> {
@@ -26,12 +35,13 @@ export async function errorBodies(ctx: Context, next: Next): Promise<void> {
     if (err instanceof HttpError) {
       ctx.status = err.status;
       ctx.set(err.headers);
-      ctx.body = { detail: err.detail };
+      ctx.body = { detail: err.detail, ...err.extra };
       return;
     }
     ctx.status = 500;
-    ctx.body = { detail: 'Internal Server Error' };
-    ctx.app.emit('error', err, ctx);
+    ctx.type = 'text/plain';
+    ctx.body = 'Internal Server Error';
+    if (!(err instanceof ServerCrash)) ctx.app.emit('error', err, ctx);
   }
 }
 

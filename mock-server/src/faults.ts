@@ -14,7 +14,7 @@ export const FaultSchema = z.object({
 });
 export type Fault = z.infer<typeof FaultSchema>;
 
-export const FAULT_ROUTES = ['claim', 'validate', 'status', 'heartbeat', 'config', 'health'] as const;
+export const FAULT_ROUTES = ['claim', 'validate', 'status', 'heartbeat', 'config', 'rekey', 'dropship', 'health'] as const;
 export type FaultRoute = (typeof FAULT_ROUTES)[number];
 
 export const FaultsSchema = z.partialRecord(z.enum(FAULT_ROUTES), FaultSchema);

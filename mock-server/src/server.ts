@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type MockApp, type MockServerOptions } from './app.js';
 import { loadFixture } from './fixtures.js';
-import { loadState, persistState } from './state-file.js';
-import { Store } from './store.js';
+import { loadState, persistState, type Persistence } from './state-file.js';
+import { Store } from './store/index.js';
 
 export interface StartOptions extends MockServerOptions {
   readonly port?: number;
@@ -11,6 +11,8 @@ export interface StartOptions extends MockServerOptions {
   readonly fixturePath?: string;
   /** JSON file holding the server's state across restarts. */
   readonly statePath?: string;
+  /** Where problems worth a line go (a failed state save); stderr by default. */
+  readonly log?: (line: string) => void;
 }
 
 export interface RunningServer {
@@ -23,15 +25,14 @@ export interface RunningServer {
 /** Starts the mock backend on a port (0 picks a free one) and says where it is. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const fixture = options.fixture ?? (await loadFixture(options.fixturePath));
-  let store = options.store;
-  let persistence: { flush: () => Promise<void> } | undefined;
+  const store = options.store ?? Store.fromFixture(fixture, options.now);
+  let persistence: Persistence | undefined;
   if (options.statePath !== undefined) {
-    store ??= Store.fromFixture(fixture, options.now);
     const saved = await loadState(options.statePath);
     if (saved !== undefined) store.restore(saved);
-    persistence = persistState(store, options.statePath);
+    persistence = persistState(store, options.statePath, options.log ?? ((line) => { process.stderr.write(`${line}\n`); }));
   }
-  const mock = createApp({ ...options, fixture, ...(store === undefined ? {} : { store }) });
+  const mock = createApp({ ...options, fixture, store, ...(persistence === undefined ? {} : { durable: () => persistence.durable() }) });
   const handle = mock.app.callback();
   const server = createServer((req, res) => {
     void handle(req, res);
@@ -54,6 +55,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => { resolve(); }));
       await persistence?.flush();
+      persistence?.close();
     },
   };
 }

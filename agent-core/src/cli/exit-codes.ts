@@ -10,6 +10,10 @@ export const EXIT = {
   exists: 3,
   /** The state directory could not be written; nothing was changed. */
   io: 4,
+  /** An unfinished claim is on disk: finish it (no code) or drop it (--discard-claim). */
+  pendingClaim: 5,
+  /** Another provisioning run holds the state directory (EX_TEMPFAIL). */
+  locked: 75,
   cancelled: 130,
 } as const;
 
@@ -21,6 +25,10 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.exists;
     case 'io':
       return EXIT.io;
+    case 'pending-claim':
+      return EXIT.pendingClaim;
+    case 'locked':
+      return EXIT.locked;
     case 'cancelled':
       return EXIT.cancelled;
     default:

@@ -1,5 +1,6 @@
 import { writeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { safeJson, terminalSafe } from '../text.js';
 
 /** Where the CLI writes text: a stream, or the light fd writer below. */
 export interface TextSink {
@@ -58,4 +59,19 @@ function fdSink(fd: number, stream: () => NodeJS.WriteStream): TextSink {
 
 export function writeLine(stream: TextSink, line = ''): void {
   stream.write(`${line}\n`);
+}
+
+/** A JSON result line (one object on stdout with --json). */
+export function writeJson(stream: TextSink, value: unknown): void {
+  stream.write(`${safeJson(value)}\n`);
+}
+
+/**
+ * The one place terminal output is made safe: every sink the CLI writes to goes through this, so no
+ * server string (a site id, a partner name, an error detail) can clear the screen, retitle the
+ * window, write the clipboard (OSC 52), fake a green "OK" or reverse the text after it.
+ */
+export function safeIo(io: CliIo): CliIo {
+  const wrap = (sink: TextSink): TextSink => ({ write: (text: string) => sink.write(terminalSafe(text)) });
+  return { ...io, stdout: wrap(io.stdout), stderr: wrap(io.stderr) };
 }

@@ -1,21 +1,37 @@
 import { readConfigState } from '../config/state.js';
+import { describeUnknown } from '../result.js';
 import { VERSION } from '../version.js';
 import { HELP_TEXT, parseCliArgs, type CliArgs } from './args.js';
 import { EXIT } from './exit-codes.js';
-import { processIo, writeLine, type CliIo } from './io.js';
+import { processIo, safeIo, writeJson, writeLine, type CliIo } from './io.js';
 
 /**
  * `osiris-provision`. Only what `--check`, `--mac`, `--help` need is imported up front: the check
  * runs at every boot, so it must start as fast as Node itself; provisioning loads the rest.
+ * Whatever happens, the technician gets a clear line and an exit code, never a stack trace, and
+ * `--json` gets exactly one object.
  */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: readonly string[], rawIo: CliIo = processIo()): Promise<number> {
+  const io = safeIo(rawIo);
   const parsed = parseCliArgs(argv, io.env);
   if (!parsed.ok) {
     writeLine(io.stderr, `osiris-provision: ${parsed.error}`);
     writeLine(io.stderr, "Try 'osiris-provision --help'.");
+    if (argv.includes('--json')) writeJson(io.stdout, { ok: false, code: 'usage', error: parsed.error });
     return EXIT.usage;
   }
-  const args = parsed.args;
+  try {
+    return await run(parsed.args, io);
+  } catch (err) {
+    const message = `Unexpected internal error: ${describeUnknown(err).split('\n')[0] ?? ''}`;
+    writeLine(io.stderr, `osiris-provision: ${message}`);
+    writeLine(io.stderr, 'Nothing was claimed after this error; run the same command again, or report it with `osiris-provision --diagnose` output.');
+    if (parsed.args.json) writeJson(io.stdout, { ok: false, code: 'internal', error: message });
+    return EXIT.failed;
+  }
+}
+
+async function run(args: CliArgs, io: CliIo): Promise<number> {
   switch (args.mode) {
     case 'help':
       io.stdout.write(HELP_TEXT);
@@ -37,7 +53,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 async function printMac(args: CliArgs, io: CliIo): Promise<number> {
   const { getIdentity } = await import('../identity/index.js');
   const identity = getIdentity();
-  writeLine(io.stdout, args.json ? JSON.stringify(identity) : identity.mac_address);
+  if (args.json) writeJson(io.stdout, identity);
+  else writeLine(io.stdout, identity.mac_address);
   return EXIT.ok;
 }
 
@@ -46,7 +63,7 @@ async function check(args: CliArgs, io: CliIo): Promise<number> {
   const provisioned = state.state === 'valid';
   if (args.json) {
     const reason = state.state === 'invalid' ? { reason: state.reason } : {};
-    writeLine(io.stdout, JSON.stringify({ ok: true, provisioned, state: state.state, config_path: state.path, ...reason }));
+    writeJson(io.stdout, { ok: true, provisioned, state: state.state, config_path: state.path, ...reason });
   } else if (state.state === 'valid') {
     writeLine(io.stdout, `Provisioned (config: ${state.path})`);
   } else if (state.state === 'missing') {

@@ -1,6 +1,7 @@
 import { parseCliArgs, type CliArgs } from './args.js';
 import { processIo, type CliIo } from './io.js';
-import { provisionAuto, provisionInteractive } from './provision.js';
+import { provisionInteractive } from './interactive.js';
+import { provisionAuto } from './provision.js';
 
 export interface RunOptions extends Partial<Omit<CliArgs, 'mode' | 'code'>> {
   readonly io?: CliIo;

@@ -1,14 +1,20 @@
 import { z } from 'zod';
-import { API_KEY_MIN_LENGTH, POLL_INTERVAL_MAX, POLL_INTERVAL_MIN } from '../constants.js';
-import { HexColorSchema, IdentifierSchema, MacAddressSchema } from '../protocol/contract.js';
+import { IDENTIFIER_MAX, POLL_INTERVAL_MAX, POLL_INTERVAL_MIN } from '../constants.js';
+
+const IdentifierSchema = z.string().min(1).max(IDENTIFIER_MAX);
+const MacAddressSchema = z.string().regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/, 'must be an uppercase colon-separated MAC address');
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR'] as const;
 
-/** The seed's config.yaml, field for field, in the seed's order; what this engine writes. */
+/**
+ * The seed's config.yaml, field for field, in the seed's order; what this engine writes. The key is
+ * always the server's, whatever its shape. The partner block holds what the server said about the
+ * partner (drop-ship says nothing, and brand name and colour may be NULL): absent fields are left out.
+ */
 export const ApplianceConfigSchema = z.object({
   site_id: IdentifierSchema,
   appliance_id: IdentifierSchema,
-  api_key: z.string().min(API_KEY_MIN_LENGTH).max(512),
+  api_key: IdentifierSchema,
   api_endpoint: z.url({ protocol: /^https?$/ }),
   poll_interval: z.number().int().min(POLL_INTERVAL_MIN).max(POLL_INTERVAL_MAX),
   enable_drift_detection: z.boolean(),
@@ -18,11 +24,13 @@ export const ApplianceConfigSchema = z.object({
   healing_dry_run: z.boolean(),
   state_dir: z.string().min(1).max(4096),
   log_level: z.enum(LOG_LEVELS),
-  partner: z.object({
-    slug: z.string().min(1).max(100),
-    brand_name: z.string().min(1).max(200),
-    primary_color: HexColorSchema.optional(),
-  }),
+  partner: z
+    .object({
+      slug: z.string().min(1).optional(),
+      brand_name: z.string().min(1).optional(),
+      primary_color: z.string().regex(/^#[0-9A-Fa-f]{6}$/).optional(),
+    })
+    .optional(),
   provisioned_at: z.string().min(1),
   mac_address: MacAddressSchema,
   hostname: z.string().min(1).max(253),

@@ -1,12 +1,18 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_FILE_NAME, DEFAULT_STATE_DIR } from '../constants.js';
+import { CONFIG_FILE_NAME, DEFAULT_STATE_DIR, MAX_STATE_FILE_BYTES } from '../constants.js';
+import { readRegularFile } from '../fs/safe-read.js';
 import { hasValidSeal } from './seal.js';
 
 export type ConfigState =
   | { readonly state: 'missing'; readonly path: string }
   | { readonly state: 'valid'; readonly path: string }
-  | { readonly state: 'invalid'; readonly path: string; readonly reason: string };
+  | {
+      readonly state: 'invalid';
+      readonly path: string;
+      readonly reason: string;
+      /** A link, FIFO, device or oversized file: never read, never replaced, never backed up. */
+      readonly unsafe?: true;
+    };
 
 export const DEFAULT_CONFIG_PATH = join(DEFAULT_STATE_DIR, CONFIG_FILE_NAME);
 
@@ -16,16 +22,13 @@ export const DEFAULT_CONFIG_PATH = join(DEFAULT_STATE_DIR, CONFIG_FILE_NAME);
  * the YAML parser (see seal.ts); anything else gets the full load, imported only then.
  */
 export async function readConfigState(path: string = DEFAULT_CONFIG_PATH): Promise<ConfigState> {
-  let text: string;
-  try {
-    // Synchronous on purpose: a config is a few hundred bytes, and the first async fs call would start
-    // libuv's thread pool, which costs the boot-time check more than the read itself.
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { state: 'missing', path };
-    return { state: 'invalid', path, reason: `cannot read it (${code ?? 'error'})` };
+  // Synchronous on purpose (see readRegularFile): no link, FIFO or device is followed or read.
+  const read = readRegularFile(path, MAX_STATE_FILE_BYTES);
+  if (!read.ok) {
+    if (read.kind === 'missing') return { state: 'missing', path };
+    return read.kind === 'refused' ? { state: 'invalid', path, reason: read.reason, unsafe: true } : { state: 'invalid', path, reason: read.reason };
   }
+  const text = read.text;
   if (hasValidSeal(text)) return { state: 'valid', path };
   const { parseConfigText } = await import('./yaml-codec.js');
   const loaded = parseConfigText(text);

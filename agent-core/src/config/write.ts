@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { generateApiKey } from '../api-key.js';
-import { CONFIG_FILE_NAME, DEFAULT_STATE_DIR, POLL_INTERVAL_DEFAULT, PRIMARY_COLOR_DEFAULT } from '../constants.js';
+import { readdir, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { CONFIG_BACKUPS_KEPT, CONFIG_FILE_NAME, DEFAULT_STATE_DIR, MAX_STATE_FILE_BYTES, POLL_INTERVAL_DEFAULT } from '../constants.js';
+import { readRegularFile } from '../fs/safe-read.js';
 import { writeFileAtomic, type WritePhase } from '../fs/atomic-write.js';
 import { ioFailure } from '../fs/io-errors.js';
 import { getHostname } from '../identity/hostname.js';
@@ -12,18 +12,18 @@ import { readConfigState } from './state.js';
 import { serializeConfig } from './yaml-codec.js';
 
 export interface PartnerInfo {
-  readonly slug: string;
-  readonly brand_name: string;
+  readonly slug?: string | undefined;
+  readonly brand_name?: string | undefined;
   readonly primary_color?: string | undefined;
 }
 
 export interface CreateConfigInput {
   readonly site_id: string;
   readonly appliance_id: string;
-  readonly partner_info: PartnerInfo;
+  readonly partner_info?: PartnerInfo;
   readonly api_endpoint: string;
-  /** The server-issued key; a cryptographically random one is generated when absent. */
-  readonly api_key?: string | undefined;
+  /** The server-issued key: never generated here (a key the server never saw cannot authenticate). */
+  readonly api_key: string;
   readonly mac_address?: string;
   readonly hostname?: string;
   /** Per-appliance settings from Central Command. */
@@ -63,6 +63,9 @@ export async function createConfig(input: CreateConfigInput, options: CreateConf
   if (!text.ok) return text;
 
   const existing = await readConfigState(path);
+  if (existing.state === 'invalid' && existing.unsafe === true) {
+    return fail('io', `Refusing to replace ${path}: ${existing.reason}`, 'Remove it (it should be a plain file written by provisioning), then try again.');
+  }
   if (existing.state === 'valid' && options.force !== true) {
     return fail('exists', `Appliance is already provisioned (config at ${path})`, 'Use --force to re-provision; the current config will be backed up.');
   }
@@ -78,11 +81,11 @@ export async function createConfig(input: CreateConfigInput, options: CreateConf
 
 export function buildConfig(input: CreateConfigInput, stateDir: string, now: Date): ApplianceConfig {
   const overrides = input.overrides ?? {};
-  const primaryColor = input.partner_info.primary_color ?? PRIMARY_COLOR_DEFAULT;
+  const partner = partnerBlock(input.partner_info);
   return {
     site_id: input.site_id,
     appliance_id: input.appliance_id,
-    api_key: input.api_key ?? generateApiKey(),
+    api_key: input.api_key,
     api_endpoint: input.api_endpoint,
     poll_interval: overrides.poll_interval ?? POLL_INTERVAL_DEFAULT,
     enable_drift_detection: overrides.enable_drift_detection ?? true,
@@ -92,7 +95,7 @@ export function buildConfig(input: CreateConfigInput, stateDir: string, now: Dat
     healing_dry_run: overrides.healing_dry_run ?? false,
     state_dir: stateDir,
     log_level: overrides.log_level ?? 'INFO',
-    partner: { slug: input.partner_info.slug, brand_name: input.partner_info.brand_name, primary_color: primaryColor },
+    ...(partner === undefined ? {} : { partner }),
     provisioned_at: isoSeconds(now),
     mac_address: input.mac_address ?? getMacAddress(),
     hostname: input.hostname ?? getHostname(),
@@ -104,9 +107,36 @@ export function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
 
+function partnerBlock(info: PartnerInfo | undefined): ApplianceConfig['partner'] {
+  if (info === undefined) return undefined;
+  const block = {
+    ...(info.slug === undefined ? {} : { slug: info.slug }),
+    ...(info.brand_name === undefined ? {} : { brand_name: info.brand_name }),
+    ...(info.primary_color === undefined ? {} : { primary_color: info.primary_color }),
+  };
+  return Object.keys(block).length === 0 ? undefined : block;
+}
+
+/**
+ * Keeps the replaced file as `config.yaml.bak-<time>` (a unique name even within one millisecond),
+ * and only the newest few: re-provisioning again and again must not fill the disk.
+ */
 async function backup(path: string, now: Date): Promise<string> {
-  const content = await readFile(path);
-  const backupPath = `${path}.bak-${now.toISOString().replace(/[:.]/g, '-')}`;
+  const read = readRegularFile(path, MAX_STATE_FILE_BYTES);
+  if (!read.ok) throw Object.assign(new Error(read.reason), { code: read.errno ?? 'EINVAL' });
+  const content = read.text;
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  const taken = new Set(await readdir(dirname(path)));
+  let backupPath = `${path}.bak-${stamp}`;
+  for (let n = 2; taken.has(basename(backupPath)); n += 1) backupPath = `${path}.bak-${stamp}-${n}`;
   await writeFileAtomic(backupPath, content);
+  await pruneBackups(path);
   return backupPath;
+}
+
+async function pruneBackups(path: string): Promise<void> {
+  const prefix = `${basename(path)}.bak-`;
+  const backups = (await readdir(dirname(path))).filter((name) => name.startsWith(prefix)).sort();
+  const old = backups.slice(0, Math.max(0, backups.length - CONFIG_BACKUPS_KEPT));
+  await Promise.all(old.map((name) => unlink(join(dirname(path), name)).catch(() => undefined)));
 }

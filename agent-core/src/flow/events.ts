@@ -1,12 +1,20 @@
 import type { Failure } from '../result.js';
 import type { PreflightReport } from '../http/preflight.js';
-import type { Partner } from '../protocol/contract.js';
+import type { Partner } from '../protocol/answers.js';
 
+/**
+ * The steps of provisioning, in order. A code claim goes identity → prepare → (preflight) →
+ * (validate) → claim; drop-ship goes identity → prepare → assignment → verify. Both then share the
+ * steps after the point of no return: journal → write-config → report-status → fetch-config → done.
+ */
 export const FLOW_STEPS = [
   'identity',
+  'prepare',
   'preflight',
   'validate',
   'claim',
+  'assignment',
+  'verify',
   'journal',
   'write-config',
   'report-status',
@@ -29,9 +37,12 @@ export interface ProgressEvent {
 /** Where each step lands on the progress bar once it is done. */
 export const STEP_PERCENT: Record<FlowStep, number> = {
   identity: 5,
+  prepare: 8,
   preflight: 10,
   validate: 20,
   claim: 40,
+  assignment: 30,
+  verify: 40,
   journal: 50,
   'write-config': 65,
   'report-status': 75,
@@ -39,16 +50,21 @@ export const STEP_PERCENT: Record<FlowStep, number> = {
   done: 100,
 };
 
+export type SiteSource = 'claim' | 'dropship';
+
 export interface FlowSuccess {
+  readonly source: SiteSource;
   readonly site_id: string;
   readonly appliance_id: string;
   readonly config_path: string;
   readonly api_endpoint: string;
   readonly partner: Partner;
-  /** True when this run finished a claim journalled by an earlier, interrupted run. */
+  /** The clinic's name, when Central Command told it (the settings call). */
+  readonly clinic_name?: string;
+  /** True when this run finished an answer journalled by an earlier, interrupted run. */
   readonly resumed: boolean;
   readonly backup_path?: string;
-  /** Non-fatal problems after the config was safely written (status report, config fetch). */
+  /** Non-fatal problems: cleaned server fields, and anything after the config was safely written. */
   readonly warnings: readonly string[];
 }
 

@@ -1,63 +1,74 @@
 import { fetchApplianceConfig, reportStatus, type ApiOptions } from '../protocol/api.js';
 import { pickOverrides, type ConfigOverrides } from '../config/schema.js';
 import { createConfig } from '../config/write.js';
-import { configInputFrom, type JournalEntry } from '../state/journal.js';
-import type { FlowStep, StepStatus } from './events.js';
+import { FINISH_DEADLINE_MS, LABEL_MAX } from '../constants.js';
+import type { JournalEntry } from '../state/journal.js';
+import { cleanLabel } from '../text.js';
+import { configInputFrom } from './commit-input.js';
+import type { FlowPaths } from './prepare.js';
+import type { FlowRun } from './run.js';
 
-interface FinishContext {
-  readonly api: ApiOptions;
+export interface FinishContext {
+  readonly run: FlowRun;
   readonly entry: JournalEntry;
-  readonly configPath: string;
-  readonly stateDir: string;
+  readonly paths: FlowPaths;
+  /** The client of the run (its open connection), without the run's cancel signal. */
+  readonly api: Omit<ApiOptions, 'signal'>;
   readonly now: () => Date;
-  readonly emit: (step: FlowStep, status: StepStatus, message: string) => void;
-  readonly after: (step: FlowStep) => Promise<void>;
+}
+
+export interface Finished {
+  readonly clinic_name?: string;
 }
 
 /**
- * The steps after the config is safely on disk: tell the dashboard, pick up the per-appliance
- * settings, and mark the appliance active. The appliance is provisioned whatever happens here,
- * so failures become warnings (the agent reports in again once it runs) rather than errors.
+ * The calls after the config is safely on disk: tell the dashboard, pick up the per-appliance
+ * settings, and mark the appliance active. The appliance is provisioned whatever happens here, so
+ * failures become warnings; and they run to their own short deadline even when the process has been
+ * asked to stop, because the dashboard should hear about a provisioned appliance if it can.
  */
-export async function finishWithServer(ctx: FinishContext): Promise<string[]> {
-  const warnings: string[] = [];
-  const warn = (step: FlowStep, message: string) => {
-    warnings.push(message);
-    ctx.emit(step, 'warning', message);
-  };
-  const applianceId = ctx.entry.claim.appliance_id;
+export async function finishWithServer(ctx: FinishContext): Promise<Finished> {
+  const { run, entry } = ctx;
+  const api: ApiOptions = { ...ctx.api, signal: AbortSignal.timeout(FINISH_DEADLINE_MS) };
+  const key = entry.site.api_key;
+  const applianceId = entry.site.appliance_id;
 
-  ctx.emit('report-status', 'running', 'Reporting progress to Central Command');
-  const configuring = await reportStatus({ appliance_id: applianceId, status: 'configuring', progress_percent: 75, message: 'Configuration written' }, ctx.api);
-  if (configuring.ok) ctx.emit('report-status', 'done', 'Status: configuring');
-  else warn('report-status', `Could not report status: ${configuring.error}`);
-  await ctx.after('report-status');
+  run.emit('report-status', 'running', 'Reporting progress to Central Command');
+  const configuring = await reportStatus({ appliance_id: applianceId, status: 'configuring', progress_percent: 75, message: 'Configuration written' }, key, api);
+  if (configuring.ok) run.emit('report-status', 'done', 'Status: configuring');
+  else run.warn('report-status', `Could not report status: ${configuring.error}`);
+  await run.after('report-status');
 
-  ctx.emit('fetch-config', 'running', 'Fetching appliance settings');
-  const fetched = await fetchApplianceConfig(applianceId, ctx.api);
+  run.emit('fetch-config', 'running', 'Fetching appliance settings');
+  let clinicName: string | undefined;
+  const fetched = await fetchApplianceConfig(applianceId, api);
   if (!fetched.ok) {
-    warn('fetch-config', `Could not fetch appliance settings: ${fetched.error}; defaults kept`);
+    run.warn('fetch-config', `Could not fetch appliance settings: ${fetched.error}; defaults kept`);
   } else {
-    const overrides = { ...pickOverrides(ctx.entry.claim.config), ...pickOverrides(fetched.data.config) };
-    const applied = await applyOverrides(ctx, overrides);
-    if (applied === undefined) ctx.emit('fetch-config', 'done', 'Appliance settings applied');
-    else warn('fetch-config', applied);
+    clinicName = cleanLabel(fetched.data.clinic_name, LABEL_MAX, 'clinic name').value;
+    if (fetched.data.site_id !== entry.site.site_id) run.warn('fetch-config', 'Central Command names a different site for this appliance; the claimed one is kept');
+    const problem = await applyOverrides(ctx, { ...pickOverrides(entry.site.settings), ...pickOverrides(fetched.data.config) });
+    if (problem === undefined) run.emit('fetch-config', 'done', 'Appliance settings applied');
+    else run.warn('fetch-config', problem);
   }
-  await ctx.after('fetch-config');
+  await run.after('fetch-config');
 
-  const active = await reportStatus({ appliance_id: applianceId, status: 'active', progress_percent: 100, message: 'Provisioning complete' }, ctx.api);
-  if (!active.ok) warn('report-status', `Could not report completion: ${active.error}`);
-  return warnings;
+  const active = await reportStatus({ appliance_id: applianceId, status: 'active', progress_percent: 100, message: 'Provisioning complete' }, key, api);
+  if (!active.ok) run.warn('report-status', `Could not report completion: ${active.error}`);
+  return clinicName === undefined ? {} : { clinic_name: clinicName };
 }
 
-/** Rewrites the config (atomically, same key, same timestamp) when the server's settings differ. */
+/** Rewrites the config (atomically, same key, same timestamp) when the server's settings differ from the claim's. */
 async function applyOverrides(ctx: FinishContext, overrides: ConfigOverrides): Promise<string | undefined> {
-  const initial = pickOverrides(ctx.entry.claim.config);
+  const initial = pickOverrides(ctx.entry.site.settings);
   const changed = Object.entries(overrides).some(([key, value]) => initial[key as keyof ConfigOverrides] !== value);
   if (!changed) return undefined;
-  const written = await createConfig(
-    configInputFrom(ctx.entry, overrides),
-    { configPath: ctx.configPath, stateDir: ctx.stateDir, force: true, backup: false, now: ctx.now },
-  );
+  const written = await createConfig(configInputFrom(ctx.entry, overrides), {
+    configPath: ctx.paths.configPath,
+    stateDir: ctx.paths.stateDir,
+    force: true,
+    backup: false,
+    now: ctx.now,
+  });
   return written.ok ? undefined : `Could not apply appliance settings: ${written.error}`;
 }

@@ -6,6 +6,8 @@ import type { Result } from '../result.js';
 
 export interface HeartbeatOptions extends ApiOptions {
   readonly identity: ApplianceIdentity;
+  /** The code is the heartbeat's credential: an appliance without one sends none. */
+  readonly code: string;
   readonly status?: string;
   readonly intervalMs?: number;
   /** Told about each beat's outcome (the kiosk shows "seen by Central Command"). */
@@ -13,9 +15,9 @@ export interface HeartbeatOptions extends ApiOptions {
 }
 
 /**
- * Heartbeats every 60 s while the appliance waits for a code, so the partner dashboard shows a box
- * powered on at the clinic. One beat at a time; failures are reported to `onBeat`, never thrown.
- * Returns the function that stops them.
+ * Heartbeats every 60 s, with the code, while the technician confirms it: the partner dashboard
+ * shows the box at the clinic, and the connection is warm when the claim goes out. One beat at a
+ * time; failures are reported to `onBeat`, never thrown. Returns the function that stops them.
  */
 export function startHeartbeats(options: HeartbeatOptions): () => void {
   const controller = new AbortController();
@@ -28,8 +30,9 @@ export function startHeartbeats(options: HeartbeatOptions): () => void {
       const result = await sendHeartbeat(
         {
           mac_address: options.identity.mac_address,
+          provision_code: options.code,
           hostname: options.identity.hostname,
-          status: options.status ?? 'waiting_for_code',
+          status: options.status ?? 'provisioning',
         },
         { ...options, signal: controller.signal },
       );

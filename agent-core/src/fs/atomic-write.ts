@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { constants, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { constants, lstat, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export const SECRET_FILE_MODE = 0o600;
@@ -26,7 +27,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: options.dirMode ?? SECRET_DIR_MODE });
   await removeStaleTemps(dir, basename(path));
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = tempPathFor(path);
   const flags = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW;
   const handle = await open(temp, flags, options.mode ?? SECRET_FILE_MODE);
   let renamed = false;
@@ -48,6 +49,11 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   }
 }
 
+/** `.<name>.<pid>.<random>.tmp` beside the target: unique per writer, and says whose it is. */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
 /** fsync on the directory makes a rename durable; some filesystems refuse it, which is harmless. */
 export async function syncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
@@ -61,11 +67,43 @@ export async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-/** Temp files a killed process left behind; provisioning runs one at a time, so any found are stale. */
-async function removeStaleTemps(dir: string, base: string): Promise<void> {
+/**
+ * Temp files a killed process left behind. A temp name carries its writer's pid: only files whose
+ * writer is gone (no such process, or written before this boot) are removed, so two writers of the
+ * same file never delete each other's work in progress.
+ */
+export async function removeStaleTemps(dir: string, base: string): Promise<void> {
   const prefix = `.${base}.`;
   const names = await readdir(dir);
-  await Promise.all(
-    names.filter((name) => name.startsWith(prefix) && name.endsWith('.tmp')).map((name) => unlink(join(dir, name)).catch(() => undefined)),
-  );
+  const temps = names.filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'));
+  await Promise.all(temps.map(async (name) => {
+    if (await isStale(join(dir, name), name.slice(prefix.length))) await unlink(join(dir, name)).catch(() => undefined);
+  }));
+}
+
+async function isStale(path: string, rest: string): Promise<boolean> {
+  const pid = Number(/^(\d+)\.[0-9a-f]+\.tmp$/.exec(rest)?.[1] ?? Number.NaN);
+  if (!Number.isInteger(pid)) return false;
+  if (pid !== process.pid && !processExists(pid)) return true;
+  const stat = await lstat(path).catch(() => undefined);
+  return stat !== undefined && stat.mtimeMs < bootTimeMs();
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** When this boot began (the kernel's `btime`); a temp file older than that was left before a reboot. */
+function bootTimeMs(): number {
+  try {
+    const btime = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1];
+    return btime === undefined ? 0 : Number(btime) * 1000;
+  } catch {
+    return 0;
+  }
 }

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { DEFAULT_TIMEOUT_MS, MAX_RESPONSE_BYTES } from '../constants.js';
 import { apiUrl } from './endpoint.js';
 import { fail, ok, type Failure, type Result } from '../result.js';
+import { printable } from '../text.js';
 import { VERSION } from '../version.js';
 import { createDispatcher, type TransportOptions } from './dispatcher.js';
 import { classifyNetworkError } from './network-errors.js';
@@ -25,15 +26,31 @@ export interface HttpErrorResponse {
   readonly detail?: string;
 }
 
+/** Turns a 2xx answer (its text, and its JSON when it parsed) into the call's result. */
+export type Decoder<T> = (json: unknown, text: string) => Result<T>;
+
 export interface CallSpec<T> {
   readonly method: 'GET' | 'POST';
   readonly path: string;
   readonly body?: unknown;
-  readonly schema: z.ZodType<T>;
+  readonly decode: Decoder<T>;
   /** Safe to send again after the server may have acted on it. A claim is not. */
   readonly idempotent: boolean;
   /** Endpoint-specific meaning of 4xx answers (an unknown code, an expired one…). */
   readonly mapError?: (response: HttpErrorResponse) => Failure | undefined;
+  /** Extra request headers (the Bearer key on status reports). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Overrides of the client's retry count and overall deadline for this call. */
+  readonly attempts?: number;
+  readonly timeoutMs?: number;
+}
+
+/** The usual decoder: the answer must be JSON matching the schema. */
+export function bySchema<T>(schema: z.ZodType<T>): Decoder<T> {
+  return (json) => {
+    const parsed = schema.safeParse(json);
+    return parsed.success ? ok(parsed.data) : fail('bad-response', `Unexpected response from server (${describeIssue(parsed.error)})`);
+  };
 }
 
 type Attempt<T> =
@@ -41,6 +58,7 @@ type Attempt<T> =
   | { readonly kind: 'retry'; readonly failure: Failure; readonly waitMs?: number };
 
 const DETAIL_MAX = 200;
+const ISSUE_MAX = 120;
 
 /** JSON over HTTPS to Central Command, with deadlines, bounded bodies, schema checks and safe retries. */
 export class HttpClient {
@@ -69,16 +87,17 @@ export class HttpClient {
   }
 
   async call<T>(spec: CallSpec<T>, signal?: AbortSignal): Promise<Result<T>> {
-    const deadline = AbortSignal.timeout(this.#timeoutMs);
+    const deadline = AbortSignal.timeout(spec.timeoutMs ?? this.#timeoutMs);
     const combined = signal === undefined ? deadline : AbortSignal.any([deadline, signal]);
+    const attempts = spec.attempts ?? this.#retry.attempts;
     let last: Failure = fail('timeout');
-    for (let attempt = 0; attempt < this.#retry.attempts; attempt += 1) {
+    for (let attempt = 0; attempt < attempts; attempt += 1) {
       if (combined.aborted) break;
       const outcome = await this.#attempt(spec, combined);
       if (outcome.kind === 'done') return !outcome.result.ok && signal?.aborted === true ? fail('cancelled') : outcome.result;
       last = outcome.failure;
       const waitMs = outcome.waitMs ?? backoffDelay(this.#retry, attempt);
-      if (waitMs > this.#retry.retryAfterMaxMs || attempt === this.#retry.attempts - 1) break;
+      if (waitMs > this.#retry.retryAfterMaxMs || attempt === attempts - 1) break;
       await sleep(waitMs, combined);
     }
     if (signal?.aborted === true) return fail('cancelled');
@@ -101,6 +120,7 @@ export class HttpClient {
           accept: 'application/json',
           'user-agent': `osiris-provision/${VERSION}`,
           ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...spec.headers,
         },
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
       });
@@ -128,10 +148,7 @@ export class HttpClient {
     const json = parseJson(text);
     if (status >= 200 && status < 300) {
       if (json === undefined) return { kind: 'done', result: fail('bad-response', 'Server answered with something that is not JSON') };
-      const parsed = spec.schema.safeParse(json);
-      return parsed.success
-        ? { kind: 'done', result: ok(parsed.data) }
-        : { kind: 'done', result: fail('bad-response', `Unexpected response from server (${describeIssue(parsed.error)})`) };
+      return { kind: 'done', result: spec.decode(json, text) };
     }
     const detail = extractDetail(json);
     if (status === 429) {
@@ -188,19 +205,15 @@ function extractDetail(json: unknown): string | undefined {
   if (typeof json !== 'object' || json === null || !('detail' in json)) return undefined;
   const detail = json.detail;
   const text = typeof detail === 'string' ? detail : JSON.stringify(detail);
-  return sanitizeLine(text);
+  return printable(text, DETAIL_MAX);
 }
 
-export function sanitizeLine(text: string, max: number = DETAIL_MAX): string {
-  const clean = text.replace(/\p{Cc}+/gu, ' ').trim();
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
-}
 
 function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   if (issue === undefined) return 'invalid';
   const path = issue.path.length > 0 ? issue.path.join('.') : 'body';
-  return sanitizeLine(`${path}: ${issue.message}`, 120);
+  return printable(`${path}: ${issue.message}`, ISSUE_MAX);
 }
 
 function header(value: string | string[] | undefined): string | undefined {

@@ -4,7 +4,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { z } from 'zod';
 import { CLOCK_SKEW_MAX_MS, PREFLIGHT_STAGE_TIMEOUT_MS } from '../constants.js';
 import { isLoopbackHost } from './endpoint.js';
-import type { HttpClient } from './client.js';
+import { bySchema, type HttpClient } from './client.js';
 import { trustedCas } from './dispatcher.js';
 import { errorCodes } from './network-errors.js';
 import { fail } from '../result.js';
@@ -195,7 +195,7 @@ async function checkHttp(client: HttpClient): Promise<Check<never>> {
   const result = await client.call({
     method: 'GET',
     path: '/health',
-    schema: HealthSchema,
+    decode: bySchema(HealthSchema),
     idempotent: true,
     mapError: (response) => {
       answered = response.status;

@@ -15,17 +15,20 @@ export interface HardwareIdOptions {
 }
 
 /**
- * A stable id for the box: the firmware's product UUID when readable (root only, and not one of
- * the placeholder values cheap boards ship), else systemd's machine-id; undefined when neither is.
+ * The box's hardware id as Central Command stores it: the firmware's DMI product UUID, when
+ * readable (root only) and not one of the placeholder values cheap boards ship; undefined otherwise.
  */
 export function getHardwareId(options: HardwareIdOptions = {}): string | undefined {
   const uuid = readTrimmed(options.dmiProductUuidPath ?? DMI_PRODUCT_UUID)?.toUpperCase();
-  if (uuid !== undefined && /^[0-9A-F-]{36}$/.test(uuid) && !PLACEHOLDER_UUIDS.has(uuid)) {
-    return `dmi:${uuid}`;
-  }
+  return uuid !== undefined && /^[0-9A-F-]{36}$/.test(uuid) && !PLACEHOLDER_UUIDS.has(uuid) ? uuid : undefined;
+}
+
+/** A stable seed for the fallback MAC: the hardware id, else systemd's machine-id; undefined when neither is readable. */
+export function getMachineSeed(options: HardwareIdOptions = {}): string | undefined {
+  const hardwareId = getHardwareId(options);
+  if (hardwareId !== undefined) return `dmi:${hardwareId}`;
   const machineId = readTrimmed(options.machineIdPath ?? MACHINE_ID)?.toLowerCase();
-  if (machineId !== undefined && /^[0-9a-f]{32}$/.test(machineId)) return `machine-id:${machineId}`;
-  return undefined;
+  return machineId !== undefined && /^[0-9a-f]{32}$/.test(machineId) ? `machine-id:${machineId}` : undefined;
 }
 
 function readTrimmed(path: string): string | undefined {

@@ -24,13 +24,24 @@ export interface MacOptions {
  * administered `02:…` address derived from the fallback seed.
  */
 export function getMacAddress(options: MacOptions = {}): string {
+  return getAllMacAddresses(options)[0] ?? fallbackMac(options.fallbackSeed ?? 'osiriscare');
+}
+
+/** Every physical Ethernet MAC in the same deterministic order (the backend uses them to spot duplicate boxes). */
+export function getAllMacAddresses(options: MacOptions = {}): string[] {
   const root = options.sysfsRoot ?? SYSFS_NET_ROOT;
-  const candidates = listInterfaces(root)
+  const macs = listInterfaces(root)
     .filter((name) => !isVirtual(root, name))
     .map((name) => ({ name, mac: readMac(root, name) }))
     .filter((entry): entry is { name: string; mac: string } => entry.mac !== undefined)
-    .sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
-  return candidates[0]?.mac ?? fallbackMac(options.fallbackSeed ?? 'osiriscare');
+    .sort((a, b) => rank(a.name) - rank(b.name) || compareText(a.name, b.name))
+    .map((entry) => entry.mac);
+  return [...new Set(macs)];
+}
+
+/** Plain code-unit order: interface names are ASCII, and localeCompare would start ICU for nothing. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function isMacAddress(value: string): boolean {

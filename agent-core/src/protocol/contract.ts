@@ -1,123 +1,148 @@
 import { z } from 'zod';
-import { PROVISION_CODE_PATTERN } from '../constants.js';
 
 /**
- * The HTTP contract of Central Command's /api/provision/* endpoints, once, for both sides: the
- * client parses every response with these, and the mock server validates every request with them.
- * Objects are not strict: the real backend sends fields this client does not know (WireGuard
- * settings and the like), and those must be accepted and ignored.
+ * The wire contract of Central Command's /api/provision/* routes as the real backend declares them
+ * today (../shared/docs/CENTRAL-COMMAND.md): its pydantic models, field for field, with their
+ * types and nullability and nothing stricter. The mock server validates requests with these and
+ * builds its answers from these types; the client parses answers with these and then applies its
+ * own, stricter reading (protocol/answers.ts), because an answer that fails a strict check after
+ * the server consumed a code must not be thrown away.
+ *
+ * `Optional[str] = None` in pydantic is "absent or null" on the wire: `.nullish()` here.
+ * Objects are not strict: the real backend adds fields, and a client must ignore what it does not know.
  */
 
-const MAC = /^([0-9A-F]{2}:){5}[0-9A-F]{2}$/;
-const HEX_COLOR = /^#[0-9A-Fa-f]{6}$/;
-/** Printable text on one line: what the UI and the config may show of a server-supplied name. */
-const label = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    .refine((s) => !/\p{Cc}/u.test(s), 'must not contain control characters');
-
-export const ProvisionCodeSchema = z.string().regex(PROVISION_CODE_PATTERN, 'must be 16 characters A-Z, 0-9');
-export const MacAddressSchema = z.string().regex(MAC, 'must be an uppercase colon-separated MAC address');
-export const HexColorSchema = z.string().regex(HEX_COLOR, 'must be a #RRGGBB colour');
-/** Identifiers travel in URLs and the config; a site_id is what the backend derives from a clinic name. */
-export const IdentifierSchema = z.string().min(1).max(200);
-
-/** An unusable colour from the server must not block provisioning or reach a style attribute: drop it. */
-const safeColor = HexColorSchema.optional().catch(undefined);
-
-export const PartnerSchema = z.object({
-  slug: label(100),
-  brand_name: label(200),
-  primary_color: safeColor,
-  logo_url: z.url({ protocol: /^https$/ }).optional().catch(undefined),
-});
-export type Partner = z.infer<typeof PartnerSchema>;
-
-export const ErrorBodySchema = z.object({
-  detail: z.union([z.string(), z.array(z.unknown())]),
-});
-export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+const text = z.string();
+const optionalText = z.string().nullish();
 
 // POST /api/provision/claim
 export const ClaimRequestSchema = z.object({
-  provision_code: ProvisionCodeSchema,
-  mac_address: MacAddressSchema,
-  hostname: z.string().min(1).max(253).optional(),
-  hardware_id: z.string().min(1).max(128).optional(),
+  provision_code: text,
+  mac_address: text,
+  hostname: optionalText,
+  /** The firmware's DMI product UUID. */
+  hardware_id: optionalText,
+  public_key: optionalText,
+  /** Only when the appliance runs WireGuard: the answer then carries the hub's settings. */
+  wg_pubkey: optionalText,
+  /** `live_usb` or `installed_disk`: a live-USB box must not be unplugged before it installs. */
+  boot_source: optionalText,
+  /** Every physical NIC's MAC, so a box with several NICs is not registered twice. */
+  all_mac_addresses: z.array(text).nullish(),
 });
 export type ClaimRequest = z.infer<typeof ClaimRequestSchema>;
 
+/** Branding as the partners table holds it: every column but the slug may be NULL. */
+export const WirePartnerSchema = z.object({
+  slug: optionalText,
+  brand_name: optionalText,
+  primary_color: optionalText,
+  logo_url: optionalText,
+});
+export type WirePartner = z.infer<typeof WirePartnerSchema>;
+
 export const ClaimResponseSchema = z.object({
-  status: z.literal('claimed'),
-  site_id: IdentifierSchema,
-  appliance_id: IdentifierSchema,
-  /**
-   * Where the agent reports from now on. By the time this is read the server has consumed the code,
-   * so a missing or unusable value must not lose the claim: the client falls back to the endpoint
-   * it provisioned against.
-   */
-  api_endpoint: z.url({ protocol: /^https?$/ }).optional().catch(undefined),
-  partner: PartnerSchema,
-  api_key: z.string().min(32).max(512).regex(/^[\x21-\x7e]+$/).optional(),
-  config: z.record(z.string(), z.unknown()).optional(),
-  message: z.string().max(1000).optional(),
+  status: text,
+  site_id: text,
+  appliance_id: text,
+  api_endpoint: text,
+  /** Always issued today, raw, shown once; Optional in the model, so the client copes with null. */
+  api_key: optionalText,
+  partner: WirePartnerSchema,
+  config: z.record(z.string(), z.unknown()),
+  message: text,
+  wg_hub_pubkey: optionalText,
+  wg_hub_endpoint: optionalText,
+  wg_ip: optionalText,
 });
 export type ClaimResponse = z.infer<typeof ClaimResponseSchema>;
 
-// GET /api/provision/validate/{code}
-export const ValidateResponseSchema = z.union([
-  z.object({
-    valid: z.literal(true),
-    client_name: label(200).optional(),
-    partner: PartnerSchema.pick({ brand_name: true, primary_color: true }).extend({
-      slug: label(100).optional(),
-    }),
-    expires_at: z.string().optional(),
-  }),
-  z.object({ valid: z.literal(false), error: z.string().max(1000) }),
-]);
+// GET /api/provision/validate/{code}: always 200.
+export const ValidResponseSchema = z.object({
+  valid: z.literal(true),
+  client_name: optionalText,
+  partner: WirePartnerSchema.pick({ brand_name: true, primary_color: true }),
+});
+export const InvalidResponseSchema = z.object({ valid: z.literal(false), error: text });
+export const ValidateResponseSchema = z.discriminatedUnion('valid', [ValidResponseSchema, InvalidResponseSchema]);
 export type ValidateResponse = z.infer<typeof ValidateResponseSchema>;
 
-// POST /api/provision/status
-export const PROVISION_STATUSES = ['configuring', 'testing', 'active', 'failed'] as const;
+// POST /api/provision/status (Authorization: Bearer <api_key>)
 export const StatusRequestSchema = z.object({
-  appliance_id: IdentifierSchema,
-  status: z.enum(PROVISION_STATUSES),
-  progress_percent: z.number().int().min(0).max(100),
-  message: z.string().max(1000).optional(),
+  appliance_id: text,
+  /** Any string; the appliance sends configuring, testing, active and failed. */
+  status: text,
+  progress_percent: z.int().default(0),
+  message: optionalText,
 });
-export type StatusRequest = z.infer<typeof StatusRequestSchema>;
-export const StatusResponseSchema = z.object({
-  status: z.literal('updated'),
-  appliance_id: IdentifierSchema,
-  new_status: z.enum(PROVISION_STATUSES),
-});
+export type StatusRequest = z.input<typeof StatusRequestSchema>;
+export const StatusResponseSchema = z.object({ status: text, appliance_id: text, new_status: text });
 export type StatusResponse = z.infer<typeof StatusResponseSchema>;
 
-// POST /api/provision/heartbeat
+// POST /api/provision/heartbeat (the provision code in the body is the credential)
 export const HeartbeatRequestSchema = z.object({
-  mac_address: MacAddressSchema,
-  hostname: z.string().min(1).max(253).optional(),
-  ip_address: z.string().max(64).optional(),
-  status: z.string().min(1).max(64),
+  mac_address: text,
+  provision_code: optionalText,
+  hostname: optionalText,
+  ip_address: optionalText,
+  status: text.default('provisioning'),
 });
-export type HeartbeatRequest = z.infer<typeof HeartbeatRequestSchema>;
-export const HeartbeatResponseSchema = z.union([
-  z.object({ status: z.literal('known'), appliance_id: IdentifierSchema, site_id: IdentifierSchema }),
-  z.object({ status: z.literal('unknown'), message: z.string().max(1000).optional() }),
+export type HeartbeatRequest = z.input<typeof HeartbeatRequestSchema>;
+export const HeartbeatResponseSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('known'), appliance_id: text, site_id: text }),
+  z.object({ status: z.literal('unknown'), message: optionalText }),
 ]);
 export type HeartbeatResponse = z.infer<typeof HeartbeatResponseSchema>;
 
 // GET /api/provision/config/{appliance_id}
 export const ApplianceConfigResponseSchema = z.object({
-  appliance_id: IdentifierSchema,
-  site_id: IdentifierSchema,
-  clinic_name: z.string().max(200).optional(),
+  appliance_id: text,
+  site_id: text,
+  clinic_name: optionalText,
   config: z.record(z.string(), z.unknown()),
 });
 export type ApplianceConfigResponse = z.infer<typeof ApplianceConfigResponseSchema>;
+
+// GET /api/provision/{mac}: drop-ship.
+export const UnclaimedResponseSchema = z.object({
+  status: z.literal('unclaimed'),
+  mac_address: text,
+  retry_seconds: z.number().nullish(),
+  message: optionalText,
+});
+export const DropshipConfigSchema = z.object({
+  site_id: text,
+  appliance_id: text,
+  api_key: text,
+  api_endpoint: text,
+  ssh_authorized_keys: z.array(text).nullish(),
+});
+export type DropshipConfig = z.infer<typeof DropshipConfigSchema>;
+/** The signed `config` plus the same fields repeated flat; `signature` is hex Ed25519 over the config's canonical JSON. */
+export const AssignedResponseSchema = z.object({
+  config: z.record(z.string(), z.unknown()),
+  signature: optionalText,
+});
+export type AssignedResponse = z.infer<typeof AssignedResponseSchema> & Partial<DropshipConfig>;
+export type UnclaimedResponse = z.infer<typeof UnclaimedResponseSchema>;
+
+// POST /api/provision/rekey
+export const RekeyRequestSchema = z.object({
+  site_id: text,
+  mac_address: text,
+  hostname: optionalText,
+  hardware_id: optionalText,
+});
+export type RekeyRequest = z.infer<typeof RekeyRequestSchema>;
+export const RekeyResponseSchema = z.object({ status: text, api_key: text, appliance_id: text });
+export type RekeyResponse = z.infer<typeof RekeyResponseSchema>;
+
+/** FastAPI's error body; a 429 from the rate limiter adds `retry_after`. */
+export const ErrorBodySchema = z.object({
+  detail: z.union([z.string(), z.array(z.unknown())]),
+  retry_after: z.number().optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 /** Route patterns as a server declares them (`:param`), kept beside the client's paths. */
 export const API_ROUTES = {
@@ -126,6 +151,9 @@ export const API_ROUTES = {
   status: '/api/provision/status',
   heartbeat: '/api/provision/heartbeat',
   config: '/api/provision/config/:appliance_id',
+  rekey: '/api/provision/rekey',
+  /** Declared last on the server: any other GET under /api/provision/ is a MAC. */
+  dropship: '/api/provision/:mac',
 } as const;
 
 export const API_PATHS = {
@@ -134,4 +162,6 @@ export const API_PATHS = {
   status: '/api/provision/status',
   heartbeat: '/api/provision/heartbeat',
   config: (applianceId: string) => `/api/provision/config/${encodeURIComponent(applianceId)}`,
+  rekey: '/api/provision/rekey',
+  dropship: (mac: string) => `/api/provision/${encodeURIComponent(mac)}`,
 } as const;

@@ -1,68 +1,83 @@
-import { readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { ClaimResponseSchema, MacAddressSchema } from '../protocol/contract.js';
-import type { ConfigOverrides } from '../config/schema.js';
-import type { CreateConfigInput } from '../config/write.js';
+import { MAX_STATE_FILE_BYTES } from '../constants.js';
 import { writeFileAtomic, type WritePhase } from '../fs/atomic-write.js';
+import { readRegularFile } from '../fs/safe-read.js';
+import { ClaimedSiteSchema, type ClaimedSite } from '../protocol/answers.js';
 
 /**
- * The claim journal: the server's claim answer, saved (0600, atomically) before anything else is
- * done with it. Once the server has consumed a code, a crash or power cut must not leave the
- * appliance holding nothing: the next run finds the journal and finishes from it instead of
- * claiming again (which the server would refuse as "already claimed").
+ * The claim journal: the server's answer (a code claim, or a drop-ship assignment), saved 0600 and
+ * atomically before anything else is done with it. Once the server has consumed a code or minted a
+ * key, a crash or power cut must not leave the appliance holding nothing: the next run finds the
+ * journal and finishes from it instead of asking again (a claim would be refused as "already
+ * claimed"; a new drop-ship answer would retire the key already written).
  */
 export const JournalSchema = z.object({
+  version: z.literal(2),
+  /** How the site was obtained: a provision code, or drop-ship by MAC. */
+  source: z.enum(['claim', 'dropship']),
+  created_at: z.string(),
+  /** The endpoint the answer came from: the finishing calls go there. */
+  api_endpoint: z.string(),
+  /** The masked code (`ABCD…5678`) of a claim. */
+  code_hint: z.string().optional(),
+  mac_address: z.string().regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/),
+  hostname: z.string(),
+  site: ClaimedSiteSchema,
+});
+export type JournalEntry = z.infer<typeof JournalSchema>;
+
+/** The first release's journal (a claim answer and the key beside it), read so an upgrade mid-claim loses nothing. */
+const JournalV1Schema = z.object({
   version: z.literal(1),
   created_at: z.string(),
   api_endpoint: z.string(),
   code_hint: z.string(),
-  mac_address: MacAddressSchema,
+  mac_address: z.string(),
   hostname: z.string(),
-  claim: ClaimResponseSchema,
-  /** The key that goes into config.yaml: the server's, or the one generated for this claim. */
-  api_key: z.string().min(32),
+  api_key: z.string().min(1),
+  claim: z.object({
+    site_id: z.string().min(1),
+    appliance_id: z.string().min(1),
+    api_endpoint: z.string().optional(),
+    partner: z.object({ slug: z.string().optional(), brand_name: z.string().optional(), primary_color: z.string().optional() }).loose(),
+  }).loose(),
 });
-export type JournalEntry = z.infer<typeof JournalSchema>;
 
 export type JournalState =
   | { readonly state: 'none' }
   | { readonly state: 'found'; readonly entry: JournalEntry }
   | { readonly state: 'corrupt'; readonly reason: string };
 
-export async function readJournal(path: string): Promise<JournalState> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return recoverFromTemp(path);
-    return { state: 'corrupt', reason: `cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
-  }
-  return parseJournal(text);
+export function readJournal(path: string): Promise<JournalState> {
+  const read = readRegularFile(path, MAX_STATE_FILE_BYTES);
+  if (read.ok) return Promise.resolve(parseJournal(read.text));
+  if (read.kind === 'missing') return recoverFromTemp(path);
+  return Promise.resolve({ state: 'corrupt', reason: read.reason });
 }
 
 /**
  * A process killed after writing the journal's temp file but before renaming it still wrote the
- * whole claim: a temp file that parses completely (JSON cannot be half-valid here) is promoted.
+ * whole answer: a temp file that parses completely (JSON cannot be half-valid here) is promoted.
  */
 async function recoverFromTemp(path: string): Promise<JournalState> {
   const dir = dirname(path);
   const prefix = `.${basename(path)}.`;
   const names = await readdir(dir).catch(() => [] as string[]);
   for (const name of names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp'))) {
-    const text = await readFile(join(dir, name), 'utf8').catch(() => '');
-    const parsed = parseJournal(text);
-    if (parsed.state === 'found') {
-      await rename(join(dir, name), path);
+    const read = readRegularFile(join(dir, name), MAX_STATE_FILE_BYTES);
+    const parsed = read.ok ? parseJournal(read.text) : undefined;
+    if (parsed?.state === 'found') {
+      // Promotion may fail on a read-only disk; the temp file still holds the answer, so use it as it is.
+      await rename(join(dir, name), path).catch(() => undefined);
       return parsed;
     }
-    // Empty or cut short: the process died before the claim reached the file; nothing to keep.
-    await unlink(join(dir, name)).catch(() => undefined);
   }
   return { state: 'none' };
 }
 
-function parseJournal(text: string): JournalState {
+export function parseJournal(text: string): JournalState {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -70,14 +85,29 @@ function parseJournal(text: string): JournalState {
     return { state: 'corrupt', reason: 'not valid JSON' };
   }
   const parsed = JournalSchema.safeParse(json);
-  return parsed.success ? { state: 'found', entry: parsed.data } : { state: 'corrupt', reason: 'fields missing or invalid' };
+  if (parsed.success) return { state: 'found', entry: parsed.data };
+  const v1 = JournalV1Schema.safeParse(json);
+  if (v1.success) return { state: 'found', entry: fromV1(v1.data) };
+  return { state: 'corrupt', reason: 'fields missing or invalid' };
 }
 
-export async function writeJournal(
-  path: string,
-  entry: JournalEntry,
-  onPhase?: (phase: WritePhase, tempPath: string) => void | Promise<void>,
-): Promise<void> {
+function fromV1(old: z.infer<typeof JournalV1Schema>): JournalEntry {
+  const { partner, site_id, appliance_id, api_endpoint } = old.claim;
+  const site: ClaimedSite = {
+    site_id,
+    appliance_id,
+    api_key: old.api_key,
+    partner: {
+      ...(partner.slug === undefined ? {} : { slug: partner.slug }),
+      ...(partner.brand_name === undefined ? {} : { brand_name: partner.brand_name }),
+      ...(partner.primary_color === undefined ? {} : { primary_color: partner.primary_color }),
+    },
+    ...(api_endpoint === undefined ? {} : { api_endpoint }),
+  };
+  return { version: 2, source: 'claim', created_at: old.created_at, api_endpoint: old.api_endpoint, code_hint: old.code_hint, mac_address: old.mac_address, hostname: old.hostname, site };
+}
+
+export async function writeJournal(path: string, entry: JournalEntry, onPhase?: (phase: WritePhase, tempPath: string) => void | Promise<void>): Promise<void> {
   await writeFileAtomic(path, `${JSON.stringify(entry, null, 2)}\n`, onPhase === undefined ? {} : { onPhase });
 }
 
@@ -87,28 +117,14 @@ export async function removeJournal(path: string): Promise<void> {
   });
 }
 
-/** Keeps an unreadable journal for a human to look at, out of the way of a fresh claim. */
-export async function quarantineJournal(path: string, now: Date): Promise<string> {
-  const target = `${path}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
+/** Keeps a journal for a human to look at, out of the way of a fresh run (an unreadable one, or one the operator discarded). */
+export async function setJournalAside(path: string, now: Date, why: 'corrupt' | 'discarded'): Promise<string> {
+  const target = `${path}.${why}-${now.toISOString().replace(/[:.]/g, '-')}`;
   await rename(path, target);
   return target;
 }
 
-/** What createConfig needs from a journalled claim, with the server's per-appliance settings. */
-export function configInputFrom(entry: JournalEntry, overrides: ConfigOverrides): CreateConfigInput {
-  return {
-    site_id: entry.claim.site_id,
-    appliance_id: entry.claim.appliance_id,
-    partner_info: entry.claim.partner,
-    api_endpoint: agentEndpoint(entry),
-    api_key: entry.api_key,
-    mac_address: entry.mac_address,
-    hostname: entry.hostname,
-    overrides,
-  };
-}
-
-/** The server's `api_endpoint` for the agent, or the endpoint the claim was made against. */
+/** The endpoint the agent reports to: the server's (when it passed the endpoint rule), or the one provisioned against. */
 export function agentEndpoint(entry: JournalEntry): string {
-  return entry.claim.api_endpoint ?? entry.api_endpoint;
+  return entry.site.api_endpoint ?? entry.api_endpoint;
 }

@@ -4,18 +4,31 @@ import { z } from 'zod';
 import { HttpError, parseOr422 } from '../errors.js';
 import { FaultsSchema, type FaultTable } from '../faults.js';
 import type { Fixture } from '../fixtures.js';
-import type { Store } from '../store.js';
+import { assignMac, type Store } from '../store/index.js';
 
 const MintSchema = z.object({
-  partner: z.string().min(1),
-  client_name: z.string().min(1).max(200),
+  partner: z.string().min(1).nullable(),
+  client_name: z.string().min(1).max(200).nullable().default(null),
   site_id: z.string().min(1).max(200).optional(),
   expires_in_hours: z.number().positive().max(24 * 365).default(72),
 });
 
-/** The partner-dashboard side, for labs and tests: mint codes, list appliances, set faults. Bearer token required. */
+const AssignSchema = z.object({
+  mac_address: z.string().min(1).max(64),
+  site_id: z.string().min(1).max(200),
+  clinic_name: z.string().min(1).max(200).optional(),
+  partner: z.string().min(1).nullable().optional(),
+  ssh_authorized_keys: z.array(z.string().max(16 * 1024)).max(100).default([]),
+});
+
+/**
+ * The partner-dashboard side, for labs, tests and demos: mint and revoke codes, assign drop-ship
+ * MACs, list appliances (never their keys), set faults. Bearer token required on every path; routes
+ * are case-sensitive and strict about slashes, like the guard that protects them, so no spelling of
+ * a path can reach a route without passing the guard.
+ */
 export function adminRoutes(token: string, store: Store, fixture: Fixture, faults: FaultTable): Router {
-  const router = new Router({ prefix: '/api/admin' });
+  const router = new Router({ prefix: '/api/admin', sensitive: true, strict: true });
   const expected = Buffer.from(`Bearer ${token}`);
   router.use(async (ctx, next) => {
     const given = Buffer.from(ctx.get('authorization'));
@@ -27,19 +40,47 @@ export function adminRoutes(token: string, store: Store, fixture: Fixture, fault
 
   router.post('/codes', (ctx) => {
     const request = parseOr422(MintSchema, ctx.request.body, 'body');
-    if (!fixture.partners.some((p) => p.slug === request.partner)) throw new HttpError(404, 'Unknown partner');
+    if (request.partner !== null && !fixture.partners.some((p) => p.slug === request.partner)) throw new HttpError(404, 'Unknown partner');
     ctx.status = 201;
     ctx.body = store.mint(request.partner, request.client_name, request.expires_in_hours, request.site_id);
   });
   router.get('/codes', (ctx) => {
-    ctx.body = { codes: [...store.codes.keys()].map((code) => store.codeStatus(code)) };
+    ctx.body = { codes: [...store.codes.values()] };
+  });
+  router.post('/codes/:code/revoke', (ctx) => {
+    const record = store.codes.get(String(ctx.params.code));
+    if (record === undefined) throw new HttpError(404, 'Unknown code');
+    if (record.status !== 'pending') throw new HttpError(409, `Code is ${record.status}`);
+    record.status = 'revoked';
+    store.changed('codes');
+    ctx.body = record;
   });
   router.get('/appliances', (ctx) => {
-    // The API key is the appliance's credential: even the admin listing never shows it.
-    ctx.body = { appliances: [...store.appliances.values()].map(({ api_key: _key, ...rest }) => rest) };
+    ctx.body = { appliances: [...store.appliances.values()].map((a) => ({ ...a, clinic_name: store.sites.get(a.site_id)?.clinic_name ?? null })) };
+  });
+  router.post('/appliances/:id/checkin', (ctx) => {
+    // What the compliance agent's first check-in records; /rekey refuses appliances without it.
+    const appliance = store.appliances.get(String(ctx.params.id));
+    if (appliance === undefined) throw new HttpError(404, 'Appliance not found');
+    appliance.first_checkin ??= store.isoNow();
+    store.changed('checkin');
+    ctx.body = appliance;
   });
   router.get('/heartbeats', (ctx) => {
     ctx.body = { heartbeats: [...store.heartbeats.values()] };
+  });
+  router.get('/dropship', (ctx) => {
+    ctx.body = { dropship: [...store.dropship.values()] };
+  });
+  router.post('/dropship', (ctx) => {
+    const request = parseOr422(AssignSchema, ctx.request.body, 'body');
+    if (request.partner !== undefined && request.partner !== null && !fixture.partners.some((p) => p.slug === request.partner)) throw new HttpError(404, 'Unknown partner');
+    ctx.body = assignMac(store, request.mac_address, {
+      site_id: request.site_id,
+      ssh_authorized_keys: request.ssh_authorized_keys,
+      ...(request.clinic_name === undefined ? {} : { clinic_name: request.clinic_name }),
+      ...(request.partner === undefined ? {} : { partner: request.partner }),
+    });
   });
   router.put('/faults', (ctx) => {
     faults.set(parseOr422(FaultsSchema, ctx.request.body, 'body'));
