@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type MockApp, type MockServerOptions } from './app.js';
 import { loadFixture } from './fixtures.js';
-import { loadState, persistState, type Persistence } from './state-file.js';
+import { loadState, persistState, type Persistence, type StateWriter } from './state-file.js';
 import { Store } from './store/index.js';
 
 export interface StartOptions extends MockServerOptions {
@@ -13,6 +13,8 @@ export interface StartOptions extends MockServerOptions {
   readonly statePath?: string;
   /** Where problems worth a line go (a failed state save); stderr by default. */
   readonly log?: (line: string) => void;
+  /** Test seam: how the state file is written (a full disk is simulated by wrapping it). */
+  readonly stateWriter?: StateWriter;
 }
 
 export interface RunningServer {
@@ -30,7 +32,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   if (options.statePath !== undefined) {
     const saved = await loadState(options.statePath);
     if (saved !== undefined) store.restore(saved);
-    persistence = persistState(store, options.statePath, options.log ?? ((line) => { process.stderr.write(`${line}\n`); }));
+    persistence = persistState(store, options.statePath, options.log ?? ((line) => { process.stderr.write(`${line}\n`); }), options.stateWriter);
   }
   const mock = createApp({ ...options, fixture, store, ...(persistence === undefined ? {} : { durable: () => persistence.durable() }) });
   const handle = mock.app.callback();

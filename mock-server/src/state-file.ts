@@ -51,6 +51,9 @@ export interface Persistence {
   close(): void;
 }
 
+/** Writes the whole file or nothing (agent-core's atomic writer; a test may wrap it to fail). */
+export type StateWriter = (path: string, data: string) => Promise<void>;
+
 /** How soon a failed save is tried again. */
 const RETRY_MS = 1_000;
 
@@ -59,7 +62,7 @@ const RETRY_MS = 1_000;
  * latest state winning — written atomically (temp file, fsync, rename, directory fsync, 0600). A
  * save that fails (a full disk) is logged and retried, never fatal; its temp file is removed.
  */
-export function persistState(store: Store, path: string, log: (line: string) => void): Persistence {
+export function persistState(store: Store, path: string, log: (line: string) => void, write: StateWriter = writeFileAtomic): Persistence {
   let chain: Promise<void> = Promise.resolve();
   let latest: Promise<void> = Promise.resolve();
   let dirty = false;
@@ -68,7 +71,7 @@ export function persistState(store: Store, path: string, log: (line: string) => 
   const save = (): Promise<void> => {
     if (!dirty) return Promise.resolve();
     dirty = false;
-    return writeFileAtomic(path, JSON.stringify(store.snapshot(), null, 2)).catch((err: unknown) => {
+    return write(path, JSON.stringify(store.snapshot(), null, 2)).catch((err: unknown) => {
       dirty = true;
       log(`osiris-mock-server: could not save state to ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)}); retrying`);
       if (!closed && retry === undefined) retry = setTimeout(() => { retry = undefined; void schedule().catch(() => undefined); }, RETRY_MS).unref();

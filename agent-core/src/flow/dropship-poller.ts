@@ -67,8 +67,10 @@ export class DropshipPoller {
   }
 
   async #loop(signal: AbortSignal, set: (status: Partial<DropshipStatus>) => void): Promise<void> {
+    // A function, not a property read: the signal changes while this loop awaits.
+    const stopped = () => signal.aborted;
     for (;;) {
-      if (signal.aborted) return;
+      if (stopped()) return;
       set({ state: 'waiting' });
       const seen = { committing: false };
       const result = await runDropshipFlow({
@@ -88,7 +90,7 @@ export class DropshipPoller {
         set({ state: 'done', result });
         return;
       }
-      if (FINAL.has(result.code) || signal.aborted) {
+      if (FINAL.has(result.code) || stopped()) {
         set({ state: seen.committing ? 'failed' : 'off', message: result.error, result });
         return;
       }

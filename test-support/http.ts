@@ -1,0 +1,24 @@
+/** Plain HTTP calls for tests of the mock's routes: status, headers and body as received. */
+export interface Answer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  json<T = Record<string, unknown>>(): T;
+}
+
+async function answer(response: Response): Promise<Answer> {
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, json: <T>() => JSON.parse(text) as T };
+}
+
+export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  return answer(await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) }));
+}
+
+export async function get(url: string, headers: Record<string, string> = {}): Promise<Answer> {
+  return answer(await fetch(url, { headers }));
+}
+
+export async function put(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  return answer(await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }));
+}
