@@ -6,7 +6,9 @@ import { readConfigState } from '../src/config/state.js';
 import type { ProgressEvent } from '../src/flow/events.js';
 import { runProvisioningFlow, type FlowOptions } from '../src/flow/flow.js';
 import { defaultFixture } from '../../mock-server/src/fixtures.js';
-import { FAST_RETRY, PENDING_CODE, SECOND_PENDING_CODE, TEST_IDENTITY, useBackend, useTempDir } from '../../test-support/backend.js';
+import {
+  FAST_RETRY, LONG_NAME_CODE, PENDING_CODE, SECOND_PENDING_CODE, TEST_IDENTITY, UNBRANDED_CODE, onlyKey, useBackend, useTempDir,
+} from '../../test-support/backend.js';
 import { claimBody, sendJson, useHostileServer } from '../../test-support/hostile-server.js';
 
 const backend = useBackend();
@@ -28,35 +30,41 @@ async function flow(url: string, extra: Partial<FlowOptions> = {}) {
   return { result, events, stateDir, configPath: join(stateDir, 'config.yaml') };
 }
 
-describe('the provisioning flow', () => {
-  it('provisions end to end: claim, journal, config, status, settings, active', async () => {
+const configOf = async (path: string) => parse(await readFile(path, 'utf8'), { version: '1.1' }) as Record<string, unknown>;
+
+describe('the provisioning flow by code', () => {
+  it('provisions end to end: claim, journal, config, status, settings, active, finished marker', async () => {
     const server = await backend();
     const { result, events, configPath, stateDir } = await flow(server.url);
-    expect(result).toMatchObject({ ok: true, data: { config_path: configPath, resumed: false, warnings: [], partner: { brand_name: 'NEPA IT Solutions' } } });
+    expect(result).toMatchObject({ ok: true, data: { source: 'claim', config_path: configPath, resumed: false, warnings: [], clinic_name: 'Clinic ABC', partner: { brand_name: 'NEPA IT Solutions' } } });
     if (!result.ok) return;
-
     const done = events.filter((e) => e.status === 'done').map((e) => e.step);
-    expect(done).toEqual(['identity', 'validate', 'claim', 'journal', 'write-config', 'report-status', 'fetch-config', 'done']);
+    expect(done).toEqual(['identity', 'prepare', 'claim', 'journal', 'write-config', 'report-status', 'fetch-config', 'done']);
     const percents = events.map((e) => e.percent);
     expect(percents).toEqual([...percents].sort((a, b) => a - b));
     expect(percents.at(-1)).toBe(100);
 
     const appliance = server.mock.store.appliances.get(result.data.appliance_id);
     expect(appliance).toMatchObject({ status: 'active', progress_percent: 100, mac_address: TEST_IDENTITY.mac_address });
-    const config = parse(await readFile(configPath, 'utf8')) as Record<string, unknown>;
-    expect(config).toMatchObject({ site_id: result.data.site_id, api_key: appliance?.api_key, api_endpoint: server.url });
-    expect(await readdir(stateDir)).toEqual(['config.yaml']);
+    expect(await configOf(configPath)).toMatchObject({ site_id: result.data.site_id, api_key: onlyKey(server), api_endpoint: server.url });
+    expect((await readdir(stateDir)).sort()).toEqual(['.first-provision-success', 'config.yaml']);
+    expect(JSON.parse(await readFile(join(stateDir, '.first-provision-success'), 'utf8'))).toMatchObject({ site_id: result.data.site_id, source: 'claim' });
   });
 
   it('never puts the code or the key in a progress event', async () => {
     const server = await backend();
-    const { result, events } = await flow(server.url);
+    const { events } = await flow(server.url);
     const text = JSON.stringify(events);
     expect(text).not.toContain(PENDING_CODE);
     expect(text).toContain('ABCD…5678');
-    const key = result.ok ? server.mock.store.appliances.get(result.data.appliance_id)?.api_key : undefined;
-    expect(key).toBeDefined();
-    expect(text).not.toContain(key);
+    expect(text).not.toContain(onlyKey(server));
+  });
+
+  it('provisions a partner with no brand name and a code without a client name: no partner name in the config', async () => {
+    const server = await backend();
+    const { result, configPath } = await flow(server.url, { code: UNBRANDED_CODE });
+    expect(result.ok).toBe(true);
+    expect((await configOf(configPath)).partner).toEqual({ slug: 'unbranded-msp' });
   });
 
   it('refuses to re-provision a provisioned appliance before touching the network', async () => {
@@ -64,7 +72,7 @@ describe('the provisioning flow', () => {
     const first = await flow(server.url);
     // Nothing listens on port 9: any network call would turn this into "unreachable".
     const second = await flow('http://127.0.0.1:9', { code: SECOND_PENDING_CODE, stateDir: first.stateDir });
-    expect(second.result).toMatchObject({ ok: false, code: 'exists', step: 'identity' });
+    expect(second.result).toMatchObject({ ok: false, code: 'exists', step: 'prepare' });
     expect(server.mock.store.codes.get(SECOND_PENDING_CODE)?.status).toBe('pending');
   });
 
@@ -75,17 +83,27 @@ describe('the provisioning flow', () => {
     const second = await flow(server.url, { code: SECOND_PENDING_CODE, stateDir: first.stateDir, force: true });
     expect(second.result.ok).toBe(true);
     const backup = second.result.ok ? second.result.data.backup_path : undefined;
-    expect(backup).toBeDefined();
     expect(await readFile(backup ?? '', 'utf8')).toBe(old);
   });
 
-  it('applies the per-appliance settings Central Command sends', async () => {
+  it('applies the per-appliance settings Central Command sends (a mock extension; today\'s backend sends none)', async () => {
     const fixture = { ...defaultFixture(), appliance_config: { poll_interval: 300, log_level: 'DEBUG', healing_dry_run: true, poll_jitter: 'ignored' } };
     const server = await backend({ fixture });
     const { configPath } = await flow(server.url);
-    const config = parse(await readFile(configPath, 'utf8')) as Record<string, unknown>;
+    const config = await configOf(configPath);
     expect(config).toMatchObject({ poll_interval: 300, log_level: 'DEBUG', healing_dry_run: true });
     expect(config).not.toHaveProperty('poll_jitter');
+  });
+
+  it("provisions against today's backend defects: each status report 500s once, becomes a warning, and is never retried", async () => {
+    const server = await backend({ realQuirks: true });
+    let statusCalls = 0;
+    server.server.on('request', (req) => { if (req.url === '/api/provision/status') statusCalls += 1; });
+    const { result, configPath } = await flow(server.url);
+    expect(result.ok).toBe(true);
+    expect(result.ok && result.data.warnings).toEqual(['Could not report status: Server error (HTTP 500)', 'Could not report completion: Server error (HTTP 500)']);
+    expect(statusCalls).toBe(2);
+    expect((await readConfigState(configPath)).state).toBe('valid');
   });
 
   it('still provisions when status reports and the settings fetch fail, with warnings', async () => {
@@ -96,54 +114,14 @@ describe('the provisioning flow', () => {
     expect((await readConfigState(configPath)).state).toBe('valid');
   });
 
-  it('explains a network failure with the preflight report', async () => {
-    const server = await backend();
-    const url = server.url;
-    await server.close();
-    const { result, events } = await flow(url);
-    expect(result).toMatchObject({ ok: false, code: 'unreachable', error: 'Failed to connect to server', step: 'validate' });
-    expect(!result.ok && result.preflight?.failed?.stage).toBe('tcp');
-    expect(events.some((e) => e.step === 'preflight' && e.status === 'failed')).toBe(true);
-  });
-
-  it('runs the network gate first when asked, and stops there', async () => {
-    const server = await backend({ faults: { health: { error_rate: 1, error_status: 503 } } });
-    const { result } = await flow(server.url, { preflight: 'always' });
-    expect(result).toMatchObject({ ok: false, step: 'preflight', code: 'server' });
-    expect(server.mock.store.codes.get(PENDING_CODE)?.status).toBe('pending');
-  });
-
-  it('resumes a journalled claim without a code and without claiming again', async () => {
-    const server = await backend();
-    const stateDir = join(await tempDir(), 'msp');
-    const powerCut = () => Promise.reject(new Error('power cut'));
-    await expect(flow(server.url, { stateDir, hooks: { afterStep: (step) => (step === 'journal' ? powerCut() : undefined) } })).rejects.toThrow('power cut');
-    expect((await readConfigState(join(stateDir, 'config.yaml'))).state).toBe('missing');
-
-    const { result, events } = await flow(server.url, { stateDir, code: undefined });
-    expect(result).toMatchObject({ ok: true, data: { resumed: true } });
-    expect(events.find((e) => e.step === 'claim')?.message).toContain('Resuming the claim made earlier with code ABCD…5678');
-    expect(server.mock.store.snapshot().appliances).toHaveLength(1);
-  });
-
-  it('says which appliance a claimed code belongs to', async () => {
-    const server = await backend();
-    const other = await flow(server.url, { identity: { mac_address: '00:11:22:33:44:55', hostname: 'other' } });
-    expect(other.result.ok).toBe(true);
-    const { result } = await flow(server.url);
-    expect(result).toMatchObject({ ok: false, code: 'claimed', error: 'Code already claimed' });
-    expect(!result.ok && result.hint).toContain('Another appliance');
-  });
-
-  it('quarantines an unreadable journal and claims afresh', async () => {
-    const server = await backend();
-    const stateDir = join(await tempDir(), 'msp');
-    await mkdir(stateDir, { recursive: true });
-    await writeFile(join(stateDir, 'claim-journal.json'), '{"version": 1, "cla');
-    const { result, events } = await flow(server.url, { stateDir });
+  it('runs the network gate first when asked: stops at a failing one, goes on after a passing one', async () => {
+    const failing = await backend({ faults: { health: { error_rate: 1, error_status: 503 } } });
+    expect((await flow(failing.url, { preflight: 'always' })).result).toMatchObject({ ok: false, step: 'preflight', code: 'server' });
+    expect(failing.mock.store.codes.get(PENDING_CODE)?.status).toBe('pending');
+    const healthy = await backend();
+    const { result, events } = await flow(healthy.url, { preflight: 'always' });
     expect(result.ok).toBe(true);
-    expect(events.some((e) => e.step === 'journal' && e.status === 'warning')).toBe(true);
-    expect((await readdir(stateDir)).some((n) => n.startsWith('claim-journal.json.corrupt-'))).toBe(true);
+    expect(events).toContainEqual(expect.objectContaining({ step: 'preflight', status: 'done', message: 'Network OK' }));
   });
 
   it('cancels cleanly before the claim', async () => {
@@ -158,14 +136,185 @@ describe('the provisioning flow', () => {
   it('writes a safe config even when the server sends YAML-injecting values', async () => {
     const siteId = 'evil\nhealing_enabled: false\nlog_level: DEBUG';
     const server = await hostile((req, res) => {
-      if (req.url?.startsWith('/api/provision/validate/')) sendJson(res, 200, { valid: true, partner: { brand_name: 'P' } });
-      else if (req.url === '/api/provision/claim') sendJson(res, 200, claimBody({ site_id: siteId, api_endpoint: undefined }));
+      if (req.url === '/api/provision/claim') sendJson(res, 200, claimBody({ site_id: siteId, api_endpoint: null }));
       else sendJson(res, 404, { detail: 'Not Found' });
     });
-    const { result, configPath, events } = await flow(server.url);
+    const { result, configPath } = await flow(server.url);
     expect(result.ok).toBe(true);
-    const config = parse(await readFile(configPath, 'utf8'), { version: '1.1' }) as Record<string, unknown>;
-    expect(config).toMatchObject({ site_id: siteId, healing_enabled: true, log_level: 'INFO', api_endpoint: server.url });
-    expect(events.some((e) => e.step === 'claim' && e.status === 'warning')).toBe(true);
+    expect(await configOf(configPath)).toMatchObject({ site_id: siteId, healing_enabled: true, log_level: 'INFO', api_endpoint: server.url });
+  });
+
+  it('provisions from a claim answer with a null message and config and a 1,000-character message: cleaned, never lost', async () => {
+    const server = await hostile((req, res) => {
+      if (req.url === '/api/provision/claim') sendJson(res, 200, claimBody({ message: 'm'.repeat(1000), config: null, partner: { slug: 'p', brand_name: null, primary_color: null, logo_url: null } }));
+      else sendJson(res, 404, { detail: 'Not Found' });
+    });
+    const { result, configPath } = await flow(server.url);
+    expect(result).toMatchObject({ ok: true, data: { site_id: 'partner-clinic-abc123' } });
+    expect(result.ok && result.data.warnings).toContain('Server answer: cleaned server message (unprintable characters or over 500 characters)');
+    expect((await configOf(configPath)).api_key).toBe('k'.repeat(43));
+  });
+});
+
+describe('what happens to a code the claim may have spent', () => {
+  it('keeps an answer that lacks what a config needs, for support, and says so', async () => {
+    const server = await hostile((req, res) => {
+      if (req.url === '/api/provision/claim') sendJson(res, 200, claimBody({ api_key: null }));
+      else sendJson(res, 404, { detail: 'Not Found' });
+    });
+    const { result, stateDir } = await flow(server.url);
+    expect(result).toMatchObject({ ok: false, code: 'bad-response', step: 'claim', retryable: false });
+    const kept = (await readdir(stateDir)).find((n) => n.startsWith('claim-answer-'));
+    expect(kept).toBeDefined();
+    expect(JSON.parse(await readFile(join(stateDir, kept ?? ''), 'utf8'))).toMatchObject({ site_id: 'partner-clinic-abc123', api_key: null });
+    expect(!result.ok && result.hint).toContain(join(stateDir, kept ?? ''));
+  });
+
+  it('says which appliance a claimed code belongs to: another one', async () => {
+    const server = await backend();
+    expect((await flow(server.url, { identity: { mac_address: '00:11:22:33:44:55', hostname: 'other' } })).result.ok).toBe(true);
+    const { result } = await flow(server.url);
+    expect(result).toMatchObject({ ok: false, code: 'claimed', error: 'Code already claimed' });
+    expect(!result.ok && result.hint).toContain('Another appliance');
+  });
+
+  it('knows, by a heartbeat with the code, when the answer of its own claim was lost on the way', async () => {
+    const server = await backend({ faults: { claim: { lose_answer_rate: 1 } } });
+    const { result, stateDir } = await flow(server.url, { preflight: 'never' });
+    const site = [...server.mock.store.appliances.values()][0]?.site_id;
+    expect(site).toBeDefined();
+    expect(result).toMatchObject({ ok: false, code: 'unreachable', step: 'claim', retryable: false, error: `The claim reached Central Command (site ${site ?? ''}) but its answer was lost on the way` });
+    expect(!result.ok && result.hint).toContain('Ask the partner for a new code for this appliance');
+    expect((await readdir(stateDir)).filter((n) => n !== 'config.yaml')).toEqual([]);
+    expect(server.mock.store.heartbeats.get(TEST_IDENTITY.mac_address)).toMatchObject({ count: 1 });
+  });
+
+  it('says the code is still unused when the connection dropped before the server took the claim', async () => {
+    const server = await backend({ faults: { claim: { drop_rate: 1 } } });
+    const { result } = await flow(server.url, { preflight: 'never' });
+    expect(result).toMatchObject({ ok: false, code: 'unreachable', step: 'claim' });
+    expect(!result.ok && result.hint).toContain('The claim did not reach Central Command: the code is still unused.');
+    expect(server.mock.store.codes.get(PENDING_CODE)?.status).toBe('pending');
+  });
+
+  it("after a 500 on claim, asks validate and says the code is still valid — naming today's long-clinic-name defect", async () => {
+    const server = await backend({ realQuirks: true });
+    const { result } = await flow(server.url, { code: LONG_NAME_CODE });
+    expect(result).toMatchObject({ ok: false, code: 'server', step: 'claim' });
+    expect(!result.ok && result.hint).toContain('did not use the code (it is still valid)');
+    expect(!result.ok && result.hint).toContain('shorten the client name');
+    expect(server.mock.store.codes.get(LONG_NAME_CODE)?.status).toBe('pending');
+  });
+
+  it('explains a network failure with the preflight report', async () => {
+    const server = await backend();
+    const url = server.url;
+    await server.close();
+    const { result, events } = await flow(url);
+    expect(result).toMatchObject({ ok: false, code: 'unreachable', error: 'Failed to connect to server', step: 'claim' });
+    expect(!result.ok && result.preflight?.failed?.stage).toBe('tcp');
+    expect(events.some((e) => e.step === 'preflight' && e.status === 'failed')).toBe(true);
+  });
+});
+
+describe('after the point of no return', () => {
+  it('keeps the journal when the config cannot be written, and the next run finishes without a new claim', async () => {
+    const server = await backend();
+    const stateDir = join(await tempDir(), 'msp');
+    const diskFull = () => Promise.reject(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }));
+    const first = await flow(server.url, { stateDir, hooks: { onWritePhase: (file, phase) => (file === 'config' && phase === 'written' ? diskFull() : undefined) } });
+    expect(first.result).toMatchObject({ ok: false, code: 'io', step: 'write-config', error: expect.stringContaining('the disk is full') as unknown });
+    expect(!first.result.ok && first.result.hint).toContain('The answer is saved; run provisioning again to finish (no new code needed).');
+    expect(first.events.some((e) => e.step === 'done')).toBe(false);
+    expect((await readdir(stateDir)).sort()).toEqual(['claim-journal.json']);
+    expect(server.mock.store.appliances.values().next().value).toMatchObject({ status: 'failed' });
+
+    const second = await flow(server.url, { stateDir, code: undefined });
+    expect(second.result).toMatchObject({ ok: true, data: { resumed: true } });
+    expect(server.mock.store.appliances.size).toBe(1);
+    expect((await configOf(second.configPath)).api_key).toBe(onlyKey(server));
+  });
+
+  it('still writes the config when the journal cannot be saved, with a warning', async () => {
+    const server = await backend();
+    const broken = () => Promise.reject(Object.assign(new Error('I/O error'), { code: 'EIO' }));
+    const { result, events } = await flow(server.url, { hooks: { onWritePhase: (file, phase) => (file === 'journal' && phase === 'created' ? broken() : undefined) } });
+    expect(result.ok).toBe(true);
+    expect(events).toContainEqual(expect.objectContaining({ step: 'journal', status: 'warning' }));
+  });
+
+  it('finishes the status and settings calls even when asked to stop after the config is written', async () => {
+    const server = await backend();
+    const controller = new AbortController();
+    const { result } = await flow(server.url, { signal: controller.signal, hooks: { afterStep: (step) => { if (step === 'write-config') controller.abort(); } } });
+    expect(result.ok).toBe(true);
+    expect([...server.mock.store.appliances.values()][0]).toMatchObject({ status: 'active' });
+  });
+});
+
+describe('what is on disk decides', () => {
+  const powerCutAfterJournal = async (url: string, stateDir: string) => {
+    await expect(flow(url, { stateDir, hooks: { afterStep: (step) => (step === 'journal' ? Promise.reject(new Error('power cut')) : undefined) } })).rejects.toThrow('power cut');
+  };
+
+  it('finishes a journalled claim when run without a code, without claiming again', async () => {
+    const server = await backend();
+    const stateDir = join(await tempDir(), 'msp');
+    await powerCutAfterJournal(server.url, stateDir);
+    expect((await readConfigState(join(stateDir, 'config.yaml'))).state).toBe('missing');
+    const { result, events } = await flow(server.url, { stateDir, code: undefined });
+    expect(result).toMatchObject({ ok: true, data: { resumed: true } });
+    expect(events.find((e) => e.step === 'claim')?.message).toContain('Finishing the claim made earlier (ABCD…5678)');
+    expect(server.mock.store.snapshot().appliances).toHaveLength(1);
+  });
+
+  it('stops a run with a new code at an unfinished claim and names it (site, partner, code, when)', async () => {
+    const server = await backend();
+    const stateDir = join(await tempDir(), 'msp');
+    await powerCutAfterJournal(server.url, stateDir);
+    const site = [...server.mock.store.appliances.values()][0]?.site_id ?? '';
+    const { result } = await flow(server.url, { stateDir, code: SECOND_PENDING_CODE });
+    expect(result).toMatchObject({ ok: false, code: 'pending-claim', step: 'prepare' });
+    expect(!result.ok && result.error).toMatch(new RegExp(`^An unfinished claim is waiting: site ${site} for NEPA IT Solutions, claimed with code ABCD…5678 at \\d{4}-`));
+    expect(server.mock.store.codes.get(SECOND_PENDING_CODE)?.status).toBe('pending');
+  });
+
+  it('drops the unfinished claim on purpose (kept aside) and claims the new code', async () => {
+    const server = await backend();
+    const stateDir = join(await tempDir(), 'msp');
+    await powerCutAfterJournal(server.url, stateDir);
+    const { result } = await flow(server.url, { stateDir, code: SECOND_PENDING_CODE, discardClaim: true });
+    expect(result).toMatchObject({ ok: true, data: { resumed: false } });
+    expect((await readdir(stateDir)).some((n) => n.startsWith('claim-journal.json.discarded-'))).toBe(true);
+  });
+
+  it('says there is nothing to finish when run without a code and without a journal', async () => {
+    const server = await backend();
+    expect((await flow(server.url, { code: undefined })).result).toMatchObject({ ok: false, code: 'usage', step: 'prepare' });
+  });
+
+  it.each([
+    ['unreadable', '{"version": 2, "sou'],
+    ['tampered (fails the schema)', JSON.stringify({ version: 2, source: 'claim', created_at: 'x', api_endpoint: 'https://evil.example', mac_address: 'not a mac', hostname: 'h', site: { site_id: 's' } })],
+  ])('sets an %s journal aside and claims afresh (attack finding 10)', async (_label, content) => {
+    const server = await backend();
+    const stateDir = join(await tempDir(), 'msp');
+    await mkdir(stateDir, { recursive: true, mode: 0o700 });
+    await writeFile(join(stateDir, 'claim-journal.json'), content);
+    const { result, events } = await flow(server.url, { stateDir });
+    expect(result.ok).toBe(true);
+    expect(events.some((e) => e.step === 'prepare' && e.status === 'warning' && e.message.startsWith('Set aside an unusable claim journal'))).toBe(true);
+    expect((await readdir(stateDir)).some((n) => n.startsWith('claim-journal.json.corrupt-'))).toBe(true);
+  });
+
+  it('finishes a first-release (version 1) journal, so an upgrade mid-claim loses nothing', async () => {
+    const server = await backend();
+    const stateDir = join(await tempDir(), 'msp');
+    await mkdir(stateDir, { recursive: true, mode: 0o700 });
+    const v1 = { version: 1, created_at: '2026-11-01T00:00:00.000Z', api_endpoint: server.url, code_hint: 'ABCD…5678', mac_address: TEST_IDENTITY.mac_address, hostname: 'box', api_key: 'v1-key-0123456789abcdefghijklmnopqrstuvwxyz', claim: { status: 'claimed', site_id: 'old-site', appliance_id: 'old-site-84:3A:5B:91:B6:61', partner: { slug: 'nepa-it', brand_name: 'NEPA IT Solutions', primary_color: '#2563EB' } } };
+    await writeFile(join(stateDir, 'claim-journal.json'), JSON.stringify(v1));
+    const { result, configPath } = await flow(server.url, { stateDir, code: undefined });
+    expect(result).toMatchObject({ ok: true, data: { site_id: 'old-site', resumed: true } });
+    expect(await configOf(configPath)).toMatchObject({ site_id: 'old-site', api_key: v1.api_key });
   });
 });

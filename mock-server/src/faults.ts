@@ -11,6 +11,8 @@ export const FaultSchema = z.object({
   drop_rate: z.number().min(0).max(1).optional(),
   /** Probability of answering 200 with a truncated, unparsable JSON body. */
   malformed_rate: z.number().min(0).max(1).optional(),
+  /** Probability of handling the request (a claim is consumed) and then dropping the connection: the answer is lost. */
+  lose_answer_rate: z.number().min(0).max(1).optional(),
 });
 export type Fault = z.infer<typeof FaultSchema>;
 
@@ -64,6 +66,10 @@ export class FaultTable {
         return;
       }
       await next();
+      if (this.#hit(fault.lose_answer_rate)) {
+        ctx.respond = false;
+        ctx.req.socket.destroy();
+      }
     };
   }
 
