@@ -7,7 +7,7 @@ import { getIdentity, type ApplianceIdentity } from '../identity/index.js';
 import { claimProvisionCode, isUnusableAnswer, validateProvisionCode, type ApiOptions, type ClaimAnswer } from '../protocol/api.js';
 import { isNetworkFailure, type Failure } from '../result.js';
 import { printable } from '../text.js';
-import type { JournalEntry } from '../state/journal.js';
+import { codeFingerprint, type JournalEntry } from '../state/journal.js';
 import { commitSite } from './commit.js';
 import type { FlowFailure, FlowResult, FlowStep, ProgressEvent } from './events.js';
 import { explainClaimed, explainLostAnswer, explainServerError } from './explain.js';
@@ -63,6 +63,7 @@ export async function runProvisioningFlow(options: FlowOptions): Promise<FlowRes
 
   const prepared = await prepare(run, paths, {
     intent,
+    ...(code?.ok === true ? { code: code.data } : {}),
     purpose: options.purpose ?? (intent === 'code' ? 'a code claim' : 'finishing a claim'),
     now,
     ...(options.force === undefined ? {} : { force: options.force }),
@@ -98,7 +99,7 @@ export async function runProvisioningFlow(options: FlowOptions): Promise<FlowRes
     const api: ApiOptions = { client: client.data, ...(options.signal === undefined ? {} : { signal: options.signal }) };
     const claimed = await claimStep(run, options, { api, client: client.data, code: claimCode, identity });
     if (!claimed.ok) return claimed;
-    return await commit(journalEntry(claimed.data, endpointToString(client.data.endpoint), maskProvisionCode(claimCode), identity, now()), false);
+    return await commit(journalEntry(claimed.data, endpointToString(client.data.endpoint), claimCode, identity, now()), false);
   } finally {
     await prepared.lock.release();
     await client.data.close();
@@ -173,13 +174,14 @@ function caFile(options: FlowOptions): { caFile?: string } {
   return options.http?.caFile === undefined ? {} : { caFile: options.http.caFile };
 }
 
-function journalEntry(answer: ClaimAnswer, apiEndpoint: string, codeHint: string, identity: ApplianceIdentity, at: Date): JournalEntry {
+function journalEntry(answer: ClaimAnswer, apiEndpoint: string, code: string, identity: ApplianceIdentity, at: Date): JournalEntry {
   return {
     version: 2,
     source: 'claim',
     created_at: at.toISOString(),
     api_endpoint: apiEndpoint,
-    code_hint: codeHint,
+    code_hint: maskProvisionCode(code),
+    code_sha256: codeFingerprint(code),
     mac_address: identity.mac_address,
     hostname: identity.hostname,
     site: answer.site,

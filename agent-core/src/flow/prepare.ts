@@ -6,7 +6,7 @@ import { isoSeconds } from '../config/write.js';
 import { ioFailure } from '../fs/io-errors.js';
 import { fail, type Failure } from '../result.js';
 import { printable } from '../text.js';
-import { readJournal, setJournalAside, type JournalEntry } from '../state/journal.js';
+import { codeFingerprint, readJournal, setJournalAside, type JournalEntry } from '../state/journal.js';
 import { acquireLock, type HeldLock } from '../state/lock.js';
 import { hasMarker, writeMarker } from '../state/marker.js';
 import { prepareStateDir } from '../state/state-dir.js';
@@ -37,6 +37,8 @@ export type Intent = 'code' | 'resume' | 'dropship';
 
 export interface PrepareOptions {
   readonly intent: Intent;
+  /** With intent `code`: the code given, so that the same code finishes its own journalled claim. */
+  readonly code?: string;
   /** Who takes the lock, as a second run will be told ("osiris-provision --provision"). */
   readonly purpose: string;
   readonly force?: boolean;
@@ -83,14 +85,17 @@ async function decide(run: FlowRun, paths: FlowPaths, options: PrepareOptions): 
   const entry = journal.state === 'found' ? journal.entry : undefined;
 
   if (config.state === 'valid') {
-    // A config with a journal beside it is a run that stopped between the config and the marker: finish it.
-    if (entry !== undefined && options.intent !== 'code') return { entry };
-    if (options.force !== true) return alreadyProvisioned(paths, entry !== undefined);
+    // The journal of the very answer this config was written from: a run that stopped before its
+    // finishing calls and marker. Finishing it decides nothing new, so any run does.
+    if (entry !== undefined && readConfigIds(paths.configPath).api_key === entry.site.api_key) return { entry };
+    if (entry === undefined && options.force !== true) return alreadyProvisioned(paths);
   }
   if (entry === undefined) {
     return options.intent === 'resume' ? fail('usage', 'There is no unfinished claim to finish', 'Enter a provision code.') : {};
   }
   if (options.intent === 'resume' || (options.intent === 'dropship' && entry.source === 'dropship')) return { entry };
+  // The technician typed the very code whose claim is waiting: finishing it is what they asked for.
+  if (options.intent === 'code' && options.code !== undefined && entry.code_sha256 === codeFingerprint(options.code)) return { entry };
   if (options.intent === 'code' && options.discardClaim === true) {
     const kept = await setJournalAside(paths.journalPath, options.now(), 'discarded');
     run.warn('prepare', `Discarded the unfinished claim for site ${printable(entry.site.site_id)} (kept as ${kept})`);
@@ -99,9 +104,9 @@ async function decide(run: FlowRun, paths: FlowPaths, options: PrepareOptions): 
   return pendingClaim(entry);
 }
 
-async function alreadyProvisioned(paths: FlowPaths, journalled: boolean): Promise<Failure> {
+async function alreadyProvisioned(paths: FlowPaths): Promise<Failure> {
   // A config the hand-over never saw finished (written by hand, or by an older release): mark it, so the agent starts.
-  if (!journalled && !hasMarker(paths.configPath)) {
+  if (!hasMarker(paths.configPath)) {
     const ids = readConfigIds(paths.configPath);
     await writeMarker(paths.configPath, { ...ids, source: 'existing-config', finished_at: isoSeconds(new Date()) }).catch(() => undefined);
   }

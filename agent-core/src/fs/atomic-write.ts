@@ -77,12 +77,16 @@ export async function removeStaleTemps(dir: string, base: string): Promise<void>
   const names = await readdir(dir);
   const temps = names.filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'));
   await Promise.all(temps.map(async (name) => {
-    if (await isStale(join(dir, name), name.slice(prefix.length))) await unlink(join(dir, name)).catch(() => undefined);
+    if (await isStaleTemp(dir, name, base)) await unlink(join(dir, name)).catch(() => undefined);
   }));
 }
 
-async function isStale(path: string, rest: string): Promise<boolean> {
-  const pid = Number(/^(\d+)\.[0-9a-f]+\.tmp$/.exec(rest)?.[1] ?? Number.NaN);
+/** True for `.<base>.<pid>.<hex>.tmp` whose writer is gone (no such process, or written before this boot). */
+export async function isStaleTemp(dir: string, name: string, base: string): Promise<boolean> {
+  const prefix = `.${base}.`;
+  if (!name.startsWith(prefix)) return false;
+  const path = join(dir, name);
+  const pid = Number(/^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length))?.[1] ?? Number.NaN);
   if (!Number.isInteger(pid)) return false;
   if (pid !== process.pid && !processExists(pid)) return true;
   const stat = await lstat(path).catch(() => undefined);

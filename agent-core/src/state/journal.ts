@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { MAX_STATE_FILE_BYTES } from '../constants.js';
-import { writeFileAtomic, type WritePhase } from '../fs/atomic-write.js';
+import { isStaleTemp, writeFileAtomic, type WritePhase } from '../fs/atomic-write.js';
 import { readRegularFile } from '../fs/safe-read.js';
 import { ClaimedSiteSchema, type ClaimedSite } from '../protocol/answers.js';
 
@@ -22,6 +23,8 @@ export const JournalSchema = z.object({
   api_endpoint: z.string(),
   /** The masked code (`ABCD…5678`) of a claim. */
   code_hint: z.string().optional(),
+  /** SHA-256 of the claimed code: the same code given again finishes this claim instead of stopping at it. */
+  code_sha256: z.string().optional(),
   mac_address: z.string().regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/),
   hostname: z.string(),
   site: ClaimedSiteSchema,
@@ -73,6 +76,8 @@ async function recoverFromTemp(path: string): Promise<JournalState> {
       await rename(join(dir, name), path).catch(() => undefined);
       return parsed;
     }
+    // Empty or cut short by a writer that is gone: the answer never reached it; nothing to keep.
+    if (await isStaleTemp(dir, name, basename(path))) await unlink(join(dir, name)).catch(() => undefined);
   }
   return { state: 'none' };
 }
@@ -127,4 +132,9 @@ export async function setJournalAside(path: string, now: Date, why: 'corrupt' | 
 /** The endpoint the agent reports to: the server's (when it passed the endpoint rule), or the one provisioned against. */
 export function agentEndpoint(entry: JournalEntry): string {
   return entry.site.api_endpoint ?? entry.api_endpoint;
+}
+
+/** The code's fingerprint as the journal keeps it (never the code itself: it is spent, but still not for the disk). */
+export function codeFingerprint(code: string): string {
+  return createHash('sha256').update(code).digest('hex');
 }
