@@ -1,4 +1,5 @@
-import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, lstat, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ const INPUT: CreateConfigInput = {
   appliance_id: 'partner-clinic-abc123-84:3A:5B:91:B6:61',
   partner_info: { slug: 'nepa-it', brand_name: 'NEPA IT Solutions', primary_color: '#2563EB' },
   api_endpoint: 'https://api.osiriscare.net',
+  api_key: 'server-issued-key-0123456789abcdefghijkl',
   mac_address: '84:3A:5B:91:B6:61',
   hostname: 'osiriscare-appliance',
 };
@@ -66,29 +68,28 @@ describe('createConfig', () => {
     expect((await stat(stateDir)).mode & 0o777).toBe(0o700);
   });
 
-  it('generates a URL-safe key of 32+ characters when the server issued none, different each time', async () => {
-    const a = await write();
-    const b = await write();
-    const keyA = (parse(await readFile(a.path, 'utf8')) as { api_key: string }).api_key;
-    const keyB = (parse(await readFile(b.path, 'utf8')) as { api_key: string }).api_key;
-    expect(keyA).toMatch(/^[A-Za-z0-9_-]{32,}$/);
-    expect(keyA).not.toBe(keyB);
+  it('writes the server-issued key exactly as issued, whatever its length', async () => {
+    const { path } = await write({ api_key: 'short-key' });
+    expect(await readFile(path, 'utf8')).toContain('api_key: short-key');
   });
 
-  it('uses the server-issued key when there is one', async () => {
-    const { path } = await write({ api_key: 'server-issued-key-0123456789abcdefghijkl' });
-    expect(await readFile(path, 'utf8')).toContain('api_key: server-issued-key-0123456789abcdefghijkl');
+  it('writes only the partner fields the server gave, and no partner block when it gave none (drop-ship)', async () => {
+    const partial = await write({ partner_info: { slug: 'unbranded-msp' } });
+    expect((parse(await readFile(partial.path, 'utf8')) as Record<string, unknown>).partner).toEqual({ slug: 'unbranded-msp' });
+    const none = await write({ partner_info: {} });
+    expect(parse(await readFile(none.path, 'utf8'))).not.toHaveProperty('partner');
   });
 
   it('cannot be made to inject keys through a newline or ": " in a value', async () => {
     const hostile = 'x\nhealing_enabled: false\napi_key: attacker';
-    const { path, result } = await write({ site_id: hostile, partner_info: { slug: 'a: b', brand_name: 'Evil\n  slug: pwned' } });
+    const { path, result } = await write({ site_id: hostile, partner_info: { slug: 'a: b', brand_name: 'Evil\n  slug: pwned', primary_color: '#2563EB' } });
     expect(result.ok).toBe(true);
     const config = parse(await readFile(path, 'utf8'), { version: '1.1' }) as Record<string, unknown>;
     expect(config.site_id).toBe(hostile);
     expect(config.healing_enabled).toBe(true);
     expect(config.api_key).not.toBe('attacker');
     expect(config.partner).toEqual({ slug: 'a: b', brand_name: 'Evil\n  slug: pwned', primary_color: '#2563EB' });
+    expect(Object.keys(config)).toHaveLength(16);
   });
 
   it('quotes values a YAML 1.1 reader (the agent uses PyYAML) would misread', async () => {
@@ -108,7 +109,7 @@ describe('createConfig', () => {
   it('refuses to write an invalid config and leaves nothing behind', async () => {
     const dir = await tempDir();
     const stateDir = join(dir, 'msp');
-    const result = await createConfig({ ...INPUT, api_key: 'short' }, { stateDir });
+    const result = await createConfig({ ...INPUT, api_key: '' }, { stateDir });
     expect(result.ok).toBe(false);
     await expect(readdir(dir)).resolves.toEqual([]);
   });
@@ -138,7 +139,37 @@ describe('createConfig', () => {
     await mkdir(stateDir, { recursive: true });
     await writeFile(join(stateDir, 'config.yaml'), 'site_id: half-writ');
     const { result } = await write({}, { stateDir });
-    expect(result.ok && result.data.backupPath).toBeTruthy();
+    const backup = result.ok ? result.data.backupPath : undefined;
+    expect(backup).toMatch(/config\.yaml\.bak-2026-01-04T15-30-00-000Z$/);
+    expect(await readFile(backup ?? '', 'utf8')).toBe('site_id: half-writ');
+  });
+
+  it('gives every backup its own name even within one millisecond, and keeps only the last three (attack finding 10)', async () => {
+    const first = await write();
+    const contents = [await readFile(first.path, 'utf8')];
+    const backups: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const next = await write({ site_id: `site-${i}` }, { stateDir: first.stateDir, force: true });
+      if (next.result.ok && next.result.data.backupPath !== undefined) backups.push(next.result.data.backupPath);
+      contents.push(await readFile(first.path, 'utf8'));
+    }
+    expect(new Set(backups).size).toBe(5);
+    const kept = (await readdir(first.stateDir)).filter((n) => n.startsWith('config.yaml.bak-')).sort();
+    expect(kept).toHaveLength(3);
+    // The three newest survive, each holding the config it replaced.
+    for (const [i, name] of kept.entries()) expect(await readFile(join(first.stateDir, name), 'utf8')).toBe(contents[i + 2]);
+  });
+
+  it('refuses to replace a config that is a symbolic link, without following it (attack finding 5)', async () => {
+    const stateDir = join(await tempDir(), 'msp');
+    await mkdir(stateDir, { recursive: true });
+    const target = join(stateDir, 'elsewhere.txt');
+    await writeFile(target, 'precious');
+    await symlink(target, join(stateDir, 'config.yaml'));
+    const { result } = await write({}, { stateDir, force: true });
+    expect(result).toMatchObject({ ok: false, code: 'io', error: expect.stringContaining('symbolic link') as unknown });
+    expect(await readFile(target, 'utf8')).toBe('precious');
+    expect((await lstat(join(stateDir, 'config.yaml'))).isSymbolicLink()).toBe(true);
   });
 
   it('reports an unwritable state directory clearly and changes nothing', async () => {
@@ -161,6 +192,22 @@ describe('createConfig', () => {
 });
 
 describe('needsProvisioning and readConfigState', () => {
+  it('never opens a FIFO for reading (--check would hang), nor follows a link to a device (attack finding 5)', async () => {
+    const dir = await tempDir();
+    const fifo = join(dir, 'config.yaml');
+    execFileSync('mkfifo', [fifo]);
+    expect(await readConfigState(fifo)).toMatchObject({ state: 'invalid', unsafe: true, reason: 'it is not a regular file (refused)' });
+    const link = join(dir, 'zero.yaml');
+    await symlink('/dev/zero', link);
+    expect(await readConfigState(link)).toMatchObject({ state: 'invalid', unsafe: true, reason: 'it is a symbolic link (refused)' });
+  });
+
+  it('refuses a config larger than 1 MiB without reading it all', async () => {
+    const path = join(await tempDir(), 'config.yaml');
+    await writeFile(path, `site_id: x\napi_key: y\n#${'p'.repeat(1024 * 1024)}\n`);
+    expect(await readConfigState(path)).toMatchObject({ state: 'invalid', unsafe: true, reason: 'it is larger than 1048576 bytes (refused)' });
+  });
+
   it('needs provisioning when there is no config', async () => {
     const path = join(await tempDir(), 'config.yaml');
     expect(await needsProvisioning(path)).toBe(true);

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fallbackMac, getHardwareId, getHostname, getIdentity, getMacAddress, isMacAddress } from '../src/identity/index.js';
+import { fallbackMac, getAllMacAddresses, getBootSource, getHardwareId, getHostname, getIdentity, getMachineSeed, getMacAddress, isMacAddress } from '../src/identity/index.js';
 import { useTempDir } from '../../test-support/backend.js';
 import { buildSysfs } from '../../test-support/sysfs.js';
 
@@ -87,14 +87,16 @@ describe('getHostname', () => {
 });
 
 describe('getHardwareId', () => {
-  it('prefers the DMI product UUID, then the machine-id', async () => {
+  it('is the DMI product UUID as the backend stores it; the machine-id only seeds the MAC fallback', async () => {
     const dir = await tempDir();
     const uuid = join(dir, 'product_uuid');
     const machineId = join(dir, 'machine-id');
     await writeFile(machineId, '0123456789abcdef0123456789abcdef\n');
-    expect(getHardwareId({ dmiProductUuidPath: uuid, machineIdPath: machineId })).toBe('machine-id:0123456789abcdef0123456789abcdef');
+    expect(getHardwareId({ dmiProductUuidPath: uuid, machineIdPath: machineId })).toBeUndefined();
+    expect(getMachineSeed({ dmiProductUuidPath: uuid, machineIdPath: machineId })).toBe('machine-id:0123456789abcdef0123456789abcdef');
     await writeFile(uuid, '4c4c4544-0042-5910-8052-b4c04f4e4b32\n');
-    expect(getHardwareId({ dmiProductUuidPath: uuid, machineIdPath: machineId })).toBe('dmi:4C4C4544-0042-5910-8052-B4C04F4E4B32');
+    expect(getHardwareId({ dmiProductUuidPath: uuid, machineIdPath: machineId })).toBe('4C4C4544-0042-5910-8052-B4C04F4E4B32');
+    expect(getMachineSeed({ dmiProductUuidPath: uuid, machineIdPath: machineId })).toBe('dmi:4C4C4544-0042-5910-8052-B4C04F4E4B32');
   });
 
   it('ignores placeholder UUIDs and returns undefined when nothing is readable', async () => {
@@ -108,8 +110,38 @@ describe('getHardwareId', () => {
     const dir = await tempDir();
     const machineId = join(dir, 'machine-id');
     await writeFile(machineId, 'fedcba9876543210fedcba9876543210\n');
-    const options = { sysfsRoot: join(dir, 'no-net'), dmiProductUuidPath: join(dir, 'x'), machineIdPath: machineId, readHostname: () => 'box' };
+    const options = { sysfsRoot: join(dir, 'no-net'), dmiProductUuidPath: join(dir, 'x'), machineIdPath: machineId, readHostname: () => 'box', mountsPath: join(dir, 'none') };
     const identity = getIdentity(options);
-    expect(identity).toEqual({ mac_address: fallbackMac('machine-id:fedcba9876543210fedcba9876543210'), hostname: 'box', hardware_id: 'machine-id:fedcba9876543210fedcba9876543210' });
+    expect(identity).toEqual({ mac_address: fallbackMac('machine-id:fedcba9876543210fedcba9876543210'), hostname: 'box' });
+    expect(getIdentity(options)).toEqual(identity);
+  });
+});
+
+describe('boot source', () => {
+  it.each([
+    ['overlay', 'live_usb'],
+    ['squashfs', 'live_usb'],
+    ['ext4', 'installed_disk'],
+    ['btrfs', 'installed_disk'],
+  ])('reads a root filesystem of type %s as %s (the last mount on / wins)', async (type, source) => {
+    const mounts = join(await tempDir(), 'mounts');
+    await writeFile(mounts, `sysfs /sys sysfs rw 0 0\n/dev/sda1 / ext4 rw 0 0\nnone / ${type} rw 0 0\nproc /proc proc rw 0 0\n`);
+    expect(getBootSource(mounts)).toBe(source);
+  });
+
+  it('is unknown when the mount table cannot be read', async () => {
+    expect(getBootSource(join(await tempDir(), 'missing'))).toBeUndefined();
+  });
+});
+
+describe('all MAC addresses', () => {
+  it('lists every physical NIC, the primary first, without duplicates or virtual ones', async () => {
+    const root = await buildSysfs(await tempDir(), [
+      { name: 'wlan0', address: '84:3a:5b:91:b6:99' },
+      { name: 'eth0', address: '84:3a:5b:91:b6:61' },
+      { name: 'docker0', address: '02:42:ac:11:00:01' },
+      { name: 'eth1', address: '84:3a:5b:91:b6:61' },
+    ]);
+    expect(getAllMacAddresses({ sysfsRoot: root })).toEqual(['84:3A:5B:91:B6:61', '84:3A:5B:91:B6:99']);
   });
 });

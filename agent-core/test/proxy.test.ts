@@ -61,7 +61,7 @@ describe('through the clinic proxy (HTTPS_PROXY)', () => {
     process.env.HTTPS_PROXY = proxy.url;
     // The tunnel ends at the backend, whose certificate TLS then verifies against the extra CA.
     const result = await claimProvisionCode(PENDING_CODE, { apiEndpoint: `https://${BACKEND_HOST}`, identity: TEST_IDENTITY, caFile: backend.certPath });
-    expect(result).toMatchObject({ ok: true, data: { status: 'claimed', api_endpoint: 'https://api.osiriscare.test' } });
+    expect(result).toMatchObject({ ok: true, data: { site: { api_endpoint: 'https://api.osiriscare.test' } } });
     expect(proxy.tunnels).toEqual([`${BACKEND_HOST}:443`]);
   });
 

@@ -125,10 +125,11 @@ async function backup(path: string, now: Date): Promise<string> {
   const read = readRegularFile(path, MAX_STATE_FILE_BYTES);
   if (!read.ok) throw Object.assign(new Error(read.reason), { code: read.errno ?? 'EINVAL' });
   const content = read.text;
-  const stamp = now.toISOString().replace(/[:.]/g, '-');
-  const taken = new Set(await readdir(dirname(path)));
-  let backupPath = `${path}.bak-${stamp}`;
-  for (let n = 2; taken.has(basename(backupPath)); n += 1) backupPath = `${path}.bak-${stamp}-${n}`;
+  const stamp = `${basename(path)}.bak-${now.toISOString().replace(/[:.]/g, '-')}`;
+  // Same millisecond: a sequence after the newest of that stamp, so even a pruned name is never reused.
+  const sequences = (await readdir(dirname(path))).filter((n) => n.startsWith(stamp)).map((n) => Number(/-(\d{4})$/.exec(n)?.[1] ?? '1'));
+  const name = sequences.length === 0 ? stamp : `${stamp}-${String(Math.max(...sequences) + 1).padStart(4, '0')}`;
+  const backupPath = join(dirname(path), name);
   await writeFileAtomic(backupPath, content);
   await pruneBackups(path);
   return backupPath;
