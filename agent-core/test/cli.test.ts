@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLAIMED_CODE, EXPIRED_CODE, PENDING_CODE, SECOND_PENDING_CODE, useBackend, useTempDir } from '../../test-support/backend.js';
+import { CLAIMED_CODE, EXPIRED_CODE, PENDING_CODE, REVOKED_CODE, SECOND_PENDING_CODE, onlyKey, useBackend, useTempDir } from '../../test-support/backend.js';
 import { CLI, runCli } from '../../test-support/cli.js';
 import { VERSION } from '../src/version.js';
 
@@ -15,12 +15,6 @@ async function setup() {
   return { server, stateDir, common: ['--api-endpoint', server.url, '--state-dir', stateDir] };
 }
 
-function apiKeyOf(server: Awaited<ReturnType<typeof setup>>['server']): string {
-  const key = server.mock.store.snapshot().appliances[0]?.api_key;
-  if (key === undefined) throw new Error('no appliance claimed');
-  return key;
-}
-
 describe('osiris-provision --provision', () => {
   it("provisions and prints the seed's completion text, exit 0", async () => {
     const { server, stateDir, common } = await setup();
@@ -29,12 +23,12 @@ describe('osiris-provision --provision', () => {
     expect(run.stdout).toContain('  OsirisCare Appliance Provisioning');
     expect(run.stdout).toMatch(/MAC Address: ([0-9A-F]{2}:){5}[0-9A-F]{2}\nHostname: {4}\S+/);
     expect(run.stdout).toContain('  Provisioning Complete!');
-    expect(run.stdout).toMatch(/Site ID: {5}clinic-abc-[0-9a-f]{6}\nPartner: {5}NEPA IT Solutions\nConfig: {6}.*config\.yaml/);
+    expect(run.stdout).toMatch(/Site ID: {5}clinic-abc-[0-9a-f]{12}\nPartner: {5}NEPA IT Solutions\nConfig: {6}.*config\.yaml/);
     expect(run.stdout).toContain('The agent will now restart in normal operation mode.');
     expect((await stat(join(stateDir, 'config.yaml'))).mode & 0o777).toBe(0o600);
     // The code is masked and the credential never printed.
     expect(run.stdout + run.stderr).not.toContain(PENDING_CODE);
-    expect(run.stdout + run.stderr).not.toContain(apiKeyOf(server));
+    expect(run.stdout + run.stderr).not.toContain(onlyKey(server));
   });
 
   it('prints exactly one JSON object with --json', async () => {
@@ -44,8 +38,8 @@ describe('osiris-provision --provision', () => {
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const result = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
-    expect(Object.keys(result)).toEqual(['ok', 'site_id', 'appliance_id', 'config_path', 'partner']);
-    expect(result).toMatchObject({ ok: true, config_path: join(stateDir, 'config.yaml'), partner: { slug: 'nepa-it', brand_name: 'NEPA IT Solutions', primary_color: '#2563EB' } });
+    expect(Object.keys(result)).toEqual(['ok', 'site_id', 'appliance_id', 'config_path', 'partner', 'source']);
+    expect(result).toMatchObject({ ok: true, source: 'claim', config_path: join(stateDir, 'config.yaml'), partner: { slug: 'nepa-it', brand_name: 'NEPA IT Solutions', primary_color: '#2563EB' } });
     expect(run.stderr).toContain('Provisioning Complete!');
   });
 
@@ -53,6 +47,7 @@ describe('osiris-provision --provision', () => {
     ['ZZZZ0000ZZZZ0000', 'invalid', 'Invalid provision code', 1],
     [EXPIRED_CODE, 'expired', 'Provision code expired', 1],
     [CLAIMED_CODE, 'claimed', 'Code already claimed', 1],
+    [REVOKED_CODE, 'revoked', 'Provision code revoked', 1],
     ['SHORT', 'format', 'Provision code must be 16 letters or digits (A-Z, 0-9) (got 5 characters)', 1],
   ])('fails %s with code %s and the seed message', async (code, errorCode, message, exit) => {
     const { stateDir, common } = await setup();
@@ -72,8 +67,17 @@ describe('osiris-provision --provision', () => {
     expect(run.stdout).toMatch(/TCP\s+fail/);
   });
 
+  it('takes the QR text a USB scanner types (osiris://CODE) as well as the code', async () => {
+    const { stateDir, common } = await setup();
+    const run = await runCli(['--provision', `osiris://${PENDING_CODE}`, '--json', ...common]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, config_path: join(stateDir, 'config.yaml') });
+    const foreign = await runCli(['--provision', `osiriscare://provision?code=${SECOND_PENDING_CODE}&endpoint=https://evil.example`, '--json', ...common]);
+    expect(JSON.parse(foreign.stdout)).toMatchObject({ ok: false, code: 'untrusted-endpoint' });
+  });
+
   it('honours --timeout', async () => {
-    const server = await backend({ faults: { validate: { latency_ms: 60_000, error_status: 500 } } });
+    const server = await backend({ faults: { claim: { latency_ms: 60_000, error_status: 500 } } });
     const run = await runCli(['--provision', PENDING_CODE, '--json', '--timeout', '0.5', '--api-endpoint', server.url, '--state-dir', join(await tempDir(), 's')]);
     expect(JSON.parse(run.stdout)).toEqual({ ok: false, code: 'timeout', error: 'Connection timed out' });
   });
@@ -129,10 +133,10 @@ describe('osiris-provision --check, --mac, --help', () => {
   it('--help documents every flag and exit code; --version prints the version', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
-    for (const flag of ['--provision CODE', '--provision-interactive', '--check', '--mac', '--api-endpoint', '--config', '--state-dir', '--force', '--json', '--timeout', '--ca-file', '--diagnose']) {
+    for (const flag of ['--provision CODE', '--provision-interactive', '--wait-for-assignment', '--check', '--mac', '--api-endpoint', '--config', '--state-dir', '--force', '--discard-claim', '--server-key FILE', '--authorized-keys PATH', '--timeout-total SECONDS', '--no-dropship', '--json', '--timeout', '--ca-file', '--diagnose']) {
       expect(help.stdout).toContain(flag);
     }
-    expect(help.stdout).toContain('130 cancelled');
+    for (const exit of ['0 done', '1 failed', '2 usage error', '3 already provisioned', '4 cannot write', '5 an unfinished claim', '75 another provisioning run', '130 cancelled']) expect(help.stdout).toContain(exit);
     expect((await runCli(['--version'])).stdout.trim()).toBe(VERSION);
   });
 
@@ -217,12 +221,12 @@ describe('osiris-provision interactive', () => {
     expect(run.stdout).toContain('Provisioning cancelled.');
   });
 
-  it('sends heartbeats while waiting for the code', async () => {
+  it('sends no heartbeat while it has no code (a heartbeat without one is refused)', async () => {
     const { server, common } = await setup();
-    await runCli(['--provision-interactive', ...common], { input: '' });
-    const beats = [...server.mock.store.heartbeats.values()];
-    expect(beats).toHaveLength(1);
-    expect(beats[0]).toMatchObject({ status: 'waiting_for_code', count: 1 });
+    let beats = 0;
+    server.server.on('request', (req) => { if (req.url === '/api/provision/heartbeat') beats += 1; });
+    await runCli(['--provision-interactive', '--no-dropship', ...common], { input: '' });
+    expect(beats).toBe(0);
   });
 
   it('works on a real terminal (a pseudo-terminal made by script(1))', async () => {

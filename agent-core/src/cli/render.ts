@@ -42,10 +42,11 @@ export function progressLine(out: TextSink, event: ProgressEvent): void {
 export function successBlock(out: TextSink, result: FlowSuccess): void {
   writeLine(out);
   banner(out, 'Provisioning Complete!');
+  // The seed's three lines, in the seed's order; what this engine knows besides comes after them.
   writeLine(out, `Site ID:     ${result.site_id}`);
-  if (result.clinic_name !== undefined) writeLine(out, `Clinic:      ${result.clinic_name}`);
   if (result.partner.brand_name !== undefined) writeLine(out, `Partner:     ${result.partner.brand_name}`);
   writeLine(out, `Config:      ${result.config_path}`);
+  if (result.clinic_name !== undefined) writeLine(out, `Clinic:      ${result.clinic_name}`);
   if (result.source === 'dropship') writeLine(out, 'Assigned:    by the partner (drop-ship, signature verified)');
   if (result.backup_path !== undefined) writeLine(out, `Backup:      ${result.backup_path}`);
   for (const warning of result.warnings) writeLine(out, `Warning:     ${warning}`);
