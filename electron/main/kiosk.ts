@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type * as Electron from 'electron';
-import { CONFIG_FILE_NAME } from '../../agent-core/src/constants.js';
+import { CONFIG_FILE_NAME, JOURNAL_FILE_NAME } from '../../agent-core/src/constants.js';
+import { readJournal } from '../../agent-core/src/state/journal.js';
 import { readConfigState } from '../../agent-core/src/config/state.js';
 import { ProvisioningService } from '../../agent-core/src/service.js';
 import { PROGRESS_CHANNEL } from '../bridge/channels.js';
@@ -48,7 +49,8 @@ export async function startKiosk(electron: ElectronApi, paths: KioskPaths, proc:
   // Must happen before `ready`, so before the first await below; harmless when no window follows.
   electron.protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
   const configPath = join(settings.stateDir, CONFIG_FILE_NAME);
-  const decision = decideStartup(headless, await readConfigState(configPath));
+  const journal = await readJournal(join(settings.stateDir, JOURNAL_FILE_NAME));
+  const decision = decideStartup(headless, await readConfigState(configPath), journal.state === 'found');
   if (decision.action === 'headless') {
     app.exit(await proc.runCli(cliArgs));
     return;

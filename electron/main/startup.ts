@@ -8,10 +8,12 @@ export type StartupDecision =
 
 /**
  * The seed's main(): explicit provisioning flags run agent-core headless; otherwise a usable config
- * means the appliance is provisioned and the agent should run (exit at once); otherwise the wizard.
+ * means the appliance is provisioned and the agent should run (exit at once) — unless the answer it
+ * was written from is still journalled beside it (a run stopped before its finishing calls), which
+ * the wizard finishes; otherwise the wizard.
  */
-export function decideStartup(headless: HeadlessRequest, config: ConfigState): StartupDecision {
+export function decideStartup(headless: HeadlessRequest, config: ConfigState, journalPending: boolean): StartupDecision {
   if (headless !== undefined) return { action: 'headless', request: headless };
-  if (config.state === 'valid') return { action: 'handover', reason: `already provisioned (${config.path})` };
+  if (config.state === 'valid' && !journalPending) return { action: 'handover', reason: `already provisioned (${config.path})` };
   return { action: 'wizard' };
 }

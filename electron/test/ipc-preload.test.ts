@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { WebContents } from 'electron';
+import { createConfig } from '../../agent-core/src/config/write.js';
+import { writeMarker } from '../../agent-core/src/state/marker.js';
 import { ProvisioningService } from '../../agent-core/src/service.js';
 import { BRIDGE_CHANNELS, BRIDGE_METHOD_NAMES, PROGRESS_CHANNEL } from '../bridge/channels.js';
 import { isTrustedSender, registerBridgeHandlers } from '../main/ipc.js';
@@ -35,7 +37,8 @@ vi.mock('electron', () => ({
 async function wire() {
   const electron = createFakeElectron();
   const contents = new FakeWebContents();
-  const service = new ProvisioningService({ apiEndpoint: 'http://127.0.0.1:9', stateDir: join(await mkdtemp(join(tmpdir(), 'osiris-ipc-')), 'msp') });
+  const stateDir = join(await mkdtemp(join(tmpdir(), 'osiris-ipc-')), 'msp');
+  const service = new ProvisioningService({ apiEndpoint: 'http://127.0.0.1:9', stateDir });
   let finished = 0;
   registerBridgeHandlers({ ipcMain: electron.ipcMain, window: contents as unknown as WebContents, service, finish: () => (finished += 1) });
   const call = (channel: string, event: object, ...args: unknown[]) => {
@@ -44,7 +47,7 @@ async function wire() {
     return handler(event as never, ...args) as Promise<unknown>;
   };
   const trusted = { sender: contents, senderFrame: contents.mainFrame };
-  return { electron, contents, call, trusted, finished: () => finished };
+  return { electron, contents, call, trusted, stateDir, finished: () => finished };
 }
 
 describe('SECURITY 6: IPC handlers', () => {
@@ -83,13 +86,20 @@ describe('SECURITY 6: IPC handlers', () => {
     await expect(call(BRIDGE_CHANNELS.validate, trusted, { code: 'ABCD1234EFGH5678', endpoint: 'https://evil.example' })).resolves.toMatchObject({ ok: false, code: 'untrusted-endpoint' });
   });
 
-  it('sends progress to the one window and finishes on request', async () => {
-    const { call, trusted, contents, finished } = await wire();
+  it('sends progress to the one window, and hands over only once a usable config and the finished marker exist', async () => {
+    const { call, trusted, contents, finished, stateDir } = await wire();
     const result = await call(BRIDGE_CHANNELS.provision, trusted, { code: 'SHORT' });
     expect(result).toMatchObject({ ok: false, code: 'format' });
-    await call(BRIDGE_CHANNELS.finish, trusted);
-    expect(finished()).toBe(1);
     expect(contents.sent.every((s) => s.channel === PROGRESS_CHANNEL)).toBe(true);
+    // An early or stray finish: no config yet, so no exit to an agent that cannot start.
+    expect(await call(BRIDGE_CHANNELS.finish, trusted)).toEqual({ ok: false, error: 'The appliance is not provisioned yet: there is no usable configuration' });
+    const written = await createConfig({ site_id: 's', appliance_id: 's-84:3A:5B:91:B6:61', api_key: 'key', api_endpoint: 'https://api.osiriscare.net', mac_address: '84:3A:5B:91:B6:61', hostname: 'h' }, { stateDir });
+    expect(written.ok).toBe(true);
+    expect(await call(BRIDGE_CHANNELS.finish, trusted)).toEqual({ ok: false, error: 'Provisioning has not finished yet' });
+    expect(finished()).toBe(0);
+    await writeMarker(join(stateDir, 'config.yaml'), { site_id: 's', appliance_id: 's-84:3A:5B:91:B6:61', source: 'claim', finished_at: 'now' });
+    expect(await call(BRIDGE_CHANNELS.finish, trusted)).toEqual({ ok: true });
+    expect(finished()).toBe(1);
   });
 
   it('judges senders by frame identity and origin', () => {

@@ -12,7 +12,7 @@ import { createFakeElectron, FakeBrowserWindow, type FakeElectron } from './fake
 async function stateDir(provisioned: boolean): Promise<string> {
   const dir = join(await mkdtemp(join(tmpdir(), 'osiris-kiosk-')), 'msp');
   if (provisioned) {
-    const written = await createConfig({ site_id: 's', appliance_id: 's-84:3A:5B:91:B6:61', partner_info: { slug: 'p', brand_name: 'P' }, api_endpoint: 'https://api.osiriscare.net', mac_address: '84:3A:5B:91:B6:61', hostname: 'h' }, { stateDir: dir });
+    const written = await createConfig({ site_id: 's', appliance_id: 's-84:3A:5B:91:B6:61', api_key: 'k', partner_info: { slug: 'p', brand_name: 'P' }, api_endpoint: 'https://api.osiriscare.net', mac_address: '84:3A:5B:91:B6:61', hostname: 'h' }, { stateDir: dir });
     if (!written.ok) throw new Error(written.error);
   }
   return dir;
@@ -38,7 +38,7 @@ describe('startup decision (the seed main())', () => {
     const electron = createFakeElectron();
     const dir = await stateDir(false);
     const { cliCalls } = await start(electron, ['--provision', 'ABCD1234EFGH5678', '--state-dir', dir]);
-    expect(cliCalls).toEqual([['--provision', 'ABCD1234EFGH5678', '--api-endpoint', 'https://api.osiriscare.net', '--state-dir', dir]]);
+    expect(cliCalls).toEqual([['--provision', 'ABCD1234EFGH5678', '--api-endpoint', 'https://api.osiriscare.net', '--state-dir', dir, '--server-key', '/etc/msp/central-command.pub']]);
     expect(electron.app.exitCode).toBe(3);
     expect(FakeBrowserWindow.instances).toHaveLength(0);
   });
@@ -57,6 +57,16 @@ describe('startup decision (the seed main())', () => {
     expect(FakeBrowserWindow.instances).toHaveLength(0);
   });
 
+  it('shows the wizard to finish a run that stopped between the config and its finishing calls', async () => {
+    const electron = createFakeElectron();
+    const dir = await stateDir(true);
+    const journal = { version: 2, source: 'claim', created_at: 'now', api_endpoint: 'https://api.osiriscare.net', mac_address: '84:3A:5B:91:B6:61', hostname: 'h', site: { site_id: 's', appliance_id: 's-84:3A:5B:91:B6:61', api_key: 'k', partner: {} } };
+    await writeFile(join(dir, 'claim-journal.json'), JSON.stringify(journal));
+    await start(electron, ['--state-dir', dir]);
+    expect(electron.app.exitCode).toBeUndefined();
+    expect(FakeBrowserWindow.instances).toHaveLength(1);
+  });
+
   it('shows the locked-down wizard from app:// when not provisioned', async () => {
     const electron = createFakeElectron();
     await start(electron, ['--state-dir', await stateDir(false)]);
@@ -69,7 +79,7 @@ describe('startup decision (the seed main())', () => {
     expect(electron.protocol.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, codeCache: true } }]);
     expect(electron.protocol.handlers.has('app')).toBe(true);
     expect(electron.permissionHandlers.request).toBeDefined();
-    expect(electron.handlers.size).toBe(7);
+    expect(electron.handlers.size).toBe(8);
     expect(electron.powerSaveBlocker.active.size).toBe(1);
     window?.emit('ready-to-show');
     expect(window?.shown).toBe(true);
@@ -103,7 +113,7 @@ describe('startup decision (the seed main())', () => {
 describe('settings', () => {
   it('takes flags over environment over defaults', () => {
     const parsed = parseCommandLine(['--api-endpoint', 'https://lab.example', '--windowed'], { OSIRIS_API_ENDPOINT: 'https://env.example', OSIRIS_ALLOWED_ENDPOINTS: 'https://a.example, https://b.example', OSIRIS_TOUCH: '0' }, true);
-    expect(parsed.ok && parsed.value.settings).toEqual({ apiEndpoint: 'https://lab.example', allowedEndpoints: ['https://a.example', 'https://b.example'], stateDir: '/var/lib/msp', kiosk: false, touch: false });
+    expect(parsed.ok && parsed.value.settings).toEqual({ apiEndpoint: 'https://lab.example', allowedEndpoints: ['https://a.example', 'https://b.example'], stateDir: '/var/lib/msp', serverKey: '/etc/msp/central-command.pub', kiosk: false, touch: false });
   });
 
   it('is a touch kiosk when packaged and a window in development', () => {
