@@ -8,10 +8,10 @@ export class FakeBridge implements OsirisBridge {
   calls: { method: string; args: unknown[] }[] = [];
   listeners = new Set<(event: ProgressEvent) => void>();
   preflightReport: PreflightReport = { ok: true, stages: [] };
-  validateOutcome: ValidateOutcome = { ok: true, data: { valid: true, client_name: 'Clinic ABC', partner: { brand_name: 'NEPA IT Solutions', primary_color: '#2563EB' } } };
+  validateOutcome: ValidateOutcome = { ok: true, data: { client_name: 'Clinic ABC', partner: { brand_name: 'NEPA IT Solutions', primary_color: '#2563EB' } } };
   provisionOutcome: FlowResult = {
     ok: true,
-    data: { site_id: 'clinic-abc-123abc', appliance_id: 'clinic-abc-123abc-84:3A:5B:91:B6:61', config_path: '/var/lib/msp/config.yaml', api_endpoint: 'https://api.osiriscare.net', partner: { slug: 'nepa-it', brand_name: 'NEPA IT Solutions', primary_color: '#2563EB' }, resumed: false, warnings: [] },
+    data: { source: 'claim', site_id: 'clinic-abc-123abc', appliance_id: 'clinic-abc-123abc-84:3A:5B:91:B6:61', config_path: '/var/lib/msp/config.yaml', api_endpoint: 'https://api.osiriscare.net', partner: { slug: 'nepa-it', brand_name: 'NEPA IT Solutions', primary_color: '#2563EB' }, resumed: false, warnings: [] },
   };
   /** Resolves a pending provision call; set when provision is called. */
   releaseProvision: (() => void) | undefined;
@@ -53,7 +53,11 @@ export class FakeBridge implements OsirisBridge {
   }
   finish() {
     this.#record('finish', []);
-    return Promise.resolve();
+    return Promise.resolve({ ok: true });
+  }
+  dropship() {
+    this.#record('dropship', []);
+    return Promise.resolve({ state: 'off' as const, mac_address: '84:3A:5B:91:B6:61', polls: 0 });
   }
   onProgress(listener: (event: ProgressEvent) => void) {
     this.listeners.add(listener);

@@ -49,7 +49,7 @@ describe('Welcome', () => {
 
   it('offers to finish an interrupted claim instead of asking for a code', async () => {
     const { bridge } = await show('welcome', (wizard) => {
-      wizard.appliance = { state: 'resumable', site_id: 'clinic-abc-1', code_hint: 'ABCD…5678' };
+      wizard.appliance = { state: 'resumable', site_id: 'clinic-abc-1', code_hint: 'ABCD…5678', created_at: '2026-11-29T10:00:00.000Z', source: 'claim' };
     });
     expect(screen.queryByRole('button', { name: /Scan QR code/ })).toBeNull();
     await fireEvent.click(screen.getByRole('button', { name: 'Finish setup' }));
@@ -108,14 +108,14 @@ describe('Confirm', () => {
   it("asks in the partner's name and the clinic's", async () => {
     await show('confirm', (wizard) => {
       wizard.code = 'ABCD1234EFGH5678';
-      wizard.validated = { valid: true, client_name: 'Clinic ABC', partner: { brand_name: 'NEPA IT Solutions', primary_color: '#2563EB' } };
+      wizard.validated = { client_name: 'Clinic ABC', partner: { brand_name: 'NEPA IT Solutions', primary_color: '#2563EB' } };
     });
     expect(heading()).toBe('Register this appliance to NEPA IT Solutions — Clinic ABC?');
   });
 
   it('never puts an unvalidated colour into a style', async () => {
     await show('confirm', (wizard) => {
-      wizard.validated = { valid: true, partner: { brand_name: 'P', primary_color: 'red;background:url(//evil)' } };
+      wizard.validated = { partner: { brand_name: 'P', primary_color: 'red;background:url(//evil)' } };
     });
     const section = screen.getByRole('heading', { level: 1 }).closest('section');
     expect(section?.style.getPropertyValue('--partner')).toBe('#2563EB');
