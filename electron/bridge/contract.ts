@@ -41,16 +41,29 @@ export const BRIDGE_ARGS = {
 export type CodeRequest = z.infer<typeof CodeRequestSchema>;
 export type ProvisionRequest = z.infer<typeof ProvisionRequestSchema>;
 
+/**
+ * Planned engine addition (issue 9): while a flow runs, `state` reports it with its events so far,
+ * so a reloaded wizard re-attaches instead of offering a second run. The wizard handles both shapes.
+ */
+export type RunningState = { readonly state: 'running'; readonly events: readonly ProgressEvent[] };
+export type BridgeApplianceState = ApplianceState | RunningState;
+
+/**
+ * Planned engine addition (issue 9): `finish` refuses (ok: false) when no valid config exists,
+ * instead of exiting to an agent that cannot start. Today it resolves to nothing, meaning handed over.
+ */
+export type FinishOutcome = { readonly ok: true } | { readonly ok: false; readonly error?: string };
+
 export interface OsirisBridge {
   identity(): Promise<IdentityInfo>;
   preflight(): Promise<PreflightReport>;
-  state(): Promise<ApplianceState>;
+  state(): Promise<BridgeApplianceState>;
   /** agent-core's QR rule, so the UI and the engine never disagree about what a code is. */
   parseQr(text: string): Promise<Result<QrProvisioning>>;
   validate(request: CodeRequest): Promise<ValidateOutcome>;
   provision(request: ProvisionRequest): Promise<FlowResult>;
   /** Hands over to the compliance agent: the kiosk exits so the service manager starts it. */
-  finish(): Promise<void>;
+  finish(): Promise<FinishOutcome | undefined>;
   /** Subscribes to flow progress; returns the unsubscribe function. Listeners get the event only. */
   onProgress(listener: (event: ProgressEvent) => void): () => void;
 }

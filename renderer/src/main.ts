@@ -1,5 +1,8 @@
+import '@fontsource/atkinson-hyperlegible-mono/latin-700.css';
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { I18n } from './i18n/i18n.svelte';
+import { localeFromSearch } from './i18n/locales';
 import { getBridge } from './lib/bridge';
 import { Wizard } from './lib/wizard.svelte';
 import './styles.css';
@@ -7,5 +10,6 @@ import './styles.css';
 const target = document.getElementById('app');
 if (target === null) throw new Error('#app missing from index.html');
 const wizard = new Wizard(getBridge());
-mount(App, { target, props: { wizard } });
+const i18n = new I18n(localeFromSearch(window.location.search));
+mount(App, { target, props: { wizard, i18n } });
 void wizard.start();
