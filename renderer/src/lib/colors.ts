@@ -9,6 +9,8 @@ export const BRAND_DEFAULT = '#2563EB';
 export const PAGE_BACKGROUND = '#0B1220';
 export const LIGHT_TEXT = '#FFFFFF';
 export const DARK_TEXT = '#0B1220';
+/** For the few mid-tones (#1877F2) where neither the page's dark nor white reaches 4.5:1. */
+export const BLACK_TEXT = '#000000';
 /** WCAG 2 AA for normal text. */
 export const TEXT_CONTRAST_MIN = 4.5;
 /** WCAG 2 non-text contrast: a control against what surrounds it. */
@@ -41,9 +43,14 @@ export function contrastRatio(a: string, b: string): number {
   return (light + FLARE) / (dark + FLARE);
 }
 
-/** Light or dark text, whichever has the higher contrast on the colour (one of them always reaches 4.5:1). */
+/**
+ * Light or dark text, whichever has the higher contrast on the colour; pure black when neither
+ * reaches 4.5:1 (white or black always does: their contrasts multiply to 21).
+ */
 export function textOn(hex: string): string {
-  return contrastRatio(hex, LIGHT_TEXT) >= contrastRatio(hex, DARK_TEXT) ? LIGHT_TEXT : DARK_TEXT;
+  const best = (a: string, b: string) => (contrastRatio(hex, a) >= contrastRatio(hex, b) ? a : b);
+  const preferred = best(LIGHT_TEXT, DARK_TEXT);
+  return contrastRatio(hex, preferred) >= TEXT_CONTRAST_MIN ? preferred : best(LIGHT_TEXT, BLACK_TEXT);
 }
 
 export interface PartnerTheme {
