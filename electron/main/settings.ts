@@ -19,7 +19,7 @@ export const SettingsSchema = z.object({
   /** Hide the mouse cursor: touch-only panels. */
   touch: z.boolean(),
   /** The wizard's starting language; the technician can switch on the Welcome screen. */
-  language: z.enum(KIOSK_LANGUAGES, { message: `must be one of ${KIOSK_LANGUAGES.join(', ')}` }).default('en'),
+  language: z.enum(KIOSK_LANGUAGES, { error: `must be one of ${KIOSK_LANGUAGES.join(', ')}` }).default('en'),
   /** Development only: load the wizard from the Vite dev server instead of app://. */
   devServerUrl: z.url({ protocol: /^http$/, hostname: /^(localhost|127\.0\.0\.1)$/ }).optional(),
 });

@@ -5,7 +5,7 @@ import { pseudo } from './pseudo';
 
 /** The wizard's languages; Electron's --lang/OSIRIS_LANG takes the same names (electron/main/settings.ts). */
 export const LOCALES = {
-  en: { tag: 'en', name: 'English', catalogue: en as Catalogue },
+  en: { tag: 'en', name: 'English', catalogue: en },
   es: { tag: 'es', name: 'Español', catalogue: es },
   /** Not offered on screen: for overflow tests and reviews. */
   pseudo: { tag: 'en-XA', name: 'Ƥšéúďó', catalogue: pseudo },

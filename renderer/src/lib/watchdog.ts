@@ -15,7 +15,7 @@ export function answerWithin<T>(call: () => Promise<T>, ms: number): Promise<Ans
     try {
       promise = call();
     } catch (error) {
-      promise = Promise.reject(error as Error);
+      promise = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     promise.then(
       (value) => {

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runProvisioningFlow } from '../../../agent-core/src/flow/flow.js';
 import { CLAIMED_CODE, EXPIRED_CODE, PENDING_CODE } from '../../../test-support/backend.js';
-import { openKiosk } from '../../../test-support/kiosk-harness.js';
+import type { StartOptions } from '../../../mock-server/src/server.js';
+import { openKiosk, type CameraMode } from '../../../test-support/kiosk-harness.js';
 import { onScreen, typeCode, useKiosks } from './support';
 
 const { start: startKiosk, backend, tempDir, kiosks, videoOf } = useKiosks();
-const start = (camera: Parameters<typeof startKiosk>[0]['camera'] = { kind: 'none' }, backendOptions: Parameters<typeof backend>[0] = {}) => startKiosk({ camera, backend: backendOptions });
+const start = (camera: CameraMode = { kind: 'none' }, backendOptions: StartOptions = {}) => startKiosk({ camera, backend: backendOptions });
 
 describe('kiosk wizard in Chromium', () => {
   it('scans a QR code, confirms the partner and provisions', async () => {
