@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { ProgressEvent } from '../agent-core/src/flow/events.js';
 import { ProvisioningService, type ServiceOptions } from '../agent-core/src/service.js';
 import { BRIDGE_METHOD_NAMES, BRIDGE_NAME, type BridgeMethod } from '../electron/bridge/contract.js';
 import { handleBridgeCall } from '../electron/bridge/handlers.js';
@@ -20,12 +21,31 @@ interface PageGlobals {
 
 export type CameraMode = { kind: 'video'; file: string } | { kind: 'none' };
 
+/** How a bridge method misbehaves: never answers (a hung engine), or throws (a broken IPC call). */
+export type BridgeFault = 'hang' | 'throw';
+
+export interface KioskOptions {
+  readonly service: ServiceOptions;
+  readonly camera: CameraMode;
+  readonly viewport?: { width: number; height: number };
+  /** The page's query, as the kiosk shell passes its settings (`lang=es`). */
+  readonly query?: string;
+  /** Bridge methods that hang or throw from the start (change them later with `kiosk.faults`). */
+  readonly faults?: Partial<Record<BridgeMethod, BridgeFault>>;
+  /** Install Playwright's fake clock before the page loads, so tests can move past watchdogs without waiting. */
+  readonly clock?: boolean;
+  /** Start drop-ship in the background, as the kiosk shell does at boot. */
+  readonly dropship?: boolean;
+}
+
 export interface Kiosk {
   readonly page: Page;
   readonly service: ProvisioningService;
   /** CSP violations and console errors seen so far; the tests require none. */
   readonly problems: string[];
   readonly finished: () => number;
+  /** Bridge faults in force; tests may change them at any time. */
+  readonly faults: Map<BridgeMethod, BridgeFault>;
   close(): Promise<void>;
 }
 
@@ -34,7 +54,7 @@ export interface Kiosk {
  * agent-core service — the same handler code Electron's IPC uses — and, if asked, a fake camera
  * playing a video.
  */
-export async function openKiosk(options: { service: ServiceOptions; camera: CameraMode; viewport?: { width: number; height: number } }): Promise<Kiosk> {
+export async function openKiosk(options: KioskOptions): Promise<Kiosk> {
   const profile = await mkdtemp(join(tmpdir(), 'osiris-chromium-'));
   const cameraArgs = options.camera.kind === 'video'
     ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${options.camera.file}`]
@@ -46,26 +66,29 @@ export async function openKiosk(options: { service: ServiceOptions; camera: Came
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...cameraArgs],
   });
   const server = await serveRenderer(RENDERER_DIST);
-  const service = new ProvisioningService(options.service);
   const problems: string[] = [];
   let finishCount = 0;
   const page = context.pages()[0] ?? (await context.newPage());
+  // A declaration, so the service made below can hold it before the page has listeners.
+  function emitProgress(event: ProgressEvent): void {
+    void page.evaluate((e) => { (globalThis as unknown as PageGlobals).__osirisProgress(e); }, event).catch(() => undefined);
+  }
+  // Drop-ship's steps reach the page like a claim's, as the shell sends them (see electron/main/kiosk.ts).
+  const service = new ProvisioningService({ ...options.service, onProgress: (event) => { emitProgress(event); } });
+  if (options.dropship === true) service.startDropship(() => undefined);
 
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
-  await page.exposeBinding('__osirisCall', async (_source, method: BridgeMethod, payload: unknown) =>
-    handleBridgeCall(
-      {
-        service,
-        emitProgress: (event) => void page.evaluate((e) => { (globalThis as unknown as PageGlobals).__osirisProgress(e); }, event).catch(() => undefined),
-        finish: () => { finishCount += 1; },
-      },
-      method,
-      payload,
-    ),
-  );
+  const faults = new Map(Object.entries(options.faults ?? {}) as [BridgeMethod, BridgeFault][]);
+  const call = async (method: BridgeMethod, payload: unknown): Promise<unknown> => {
+    const fault = faults.get(method);
+    if (fault === 'hang') return new Promise(() => undefined);
+    if (fault === 'throw') throw new Error(`${method}: the engine is broken (test fault)`);
+    return handleBridgeCall({ service, emitProgress, finish: () => { finishCount += 1; } }, method, payload);
+  };
+  await page.exposeBinding('__osirisCall', async (_source, method: BridgeMethod, payload: unknown) => call(method, payload));
   // Runs in the page before its scripts: the preload's job in Electron, done by Playwright here.
   await page.addInitScript(({ name, methods }) => {
     const page = globalThis as unknown as PageGlobals;
@@ -84,14 +107,17 @@ export async function openKiosk(options: { service: ServiceOptions; camera: Came
       console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
     });
   }, { name: BRIDGE_NAME, methods: BRIDGE_METHOD_NAMES });
-  await page.goto(server.url);
+  if (options.clock === true) await page.clock.install();
+  await page.goto(options.query === undefined ? server.url : `${server.url}?${options.query}`);
 
   return {
     page,
     service,
     problems,
     finished: () => finishCount,
+    faults,
     close: async () => {
+      service.stop();
       await context.close();
       await server.close();
       await rm(profile, { recursive: true, force: true });

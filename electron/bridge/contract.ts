@@ -44,10 +44,17 @@ export const BRIDGE_ARGS = {
 export type CodeRequest = z.infer<typeof CodeRequestSchema>;
 export type ProvisionRequest = z.infer<typeof ProvisionRequestSchema>;
 
+/** While a flow runs, `state` reports it with its events so far, so a reloaded wizard re-attaches instead of offering a second run. */
+export type RunningState = Extract<ApplianceState, { state: 'running' }>;
+export type BridgeApplianceState = ApplianceState;
+
+/** `finish` refuses (ok: false) without a usable config and the finished marker, instead of exiting to an agent that cannot start. */
+export type FinishOutcome = { readonly ok: true } | { readonly ok: false; readonly error?: string };
+
 export interface OsirisBridge {
   identity(): Promise<IdentityInfo>;
   preflight(): Promise<PreflightReport>;
-  state(): Promise<ApplianceState>;
+  state(): Promise<BridgeApplianceState>;
   /** agent-core's QR rule, so the UI and the engine never disagree about what a code is. */
   parseQr(text: string): Promise<Result<QrProvisioning>>;
   validate(request: CodeRequest): Promise<ValidateOutcome>;
@@ -58,7 +65,7 @@ export interface OsirisBridge {
    * Hands over to the compliance agent (the kiosk exits so the service manager starts it) — only
    * once a usable config and the finished marker are there; otherwise says why and stays.
    */
-  finish(): Promise<{ readonly ok: boolean; readonly error?: string }>;
+  finish(): Promise<FinishOutcome>;
   /** Subscribes to flow progress; returns the unsubscribe function. Listeners get the event only. */
   onProgress(listener: (event: ProgressEvent) => void): () => void;
 }

@@ -104,5 +104,12 @@ export async function startKiosk(electron: ElectronApi, paths: KioskPaths, proc:
     },
     origins: settings.devServerUrl === undefined ? [APP_ORIGIN] : [APP_ORIGIN, new URL(settings.devServerUrl).origin],
   });
-  await window.loadURL(settings.devServerUrl ?? APP_ENTRY);
+  await window.loadURL(wizardUrl(settings.devServerUrl ?? APP_ENTRY, settings.language));
+}
+
+/** The wizard reads its starting language from the query (app:// serves files by path alone). */
+export function wizardUrl(entry: string, language: string): string {
+  const url = new URL(entry);
+  url.searchParams.set('lang', language);
+  return url.toString();
 }

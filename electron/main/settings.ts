@@ -4,6 +4,8 @@ import { DEFAULT_API_ENDPOINT, DEFAULT_SERVER_KEY_PATH, DEFAULT_STATE_DIR } from
 import { parseApiEndpoint } from '../../agent-core/src/http/endpoint.js';
 
 const endpoint = z.string().refine((value) => parseApiEndpoint(value).ok, 'must be an https URL (plain http only to the loopback host)');
+/** The wizard's languages (renderer/src/i18n/locales.ts); the wizard falls back to English for any other. */
+export const KIOSK_LANGUAGES = ['en', 'es', 'pseudo'] as const;
 const flag = z.enum(['1', '0', 'true', 'false', 'yes', 'no']).transform((v) => ['1', 'true', 'yes'].includes(v));
 
 /** The kiosk's settings: flags first, then environment (systemd units set these), then the seed's defaults. */
@@ -18,6 +20,8 @@ export const SettingsSchema = z.object({
   kiosk: z.boolean(),
   /** Hide the mouse cursor: touch-only panels. */
   touch: z.boolean(),
+  /** The wizard's starting language; the technician can switch on the Welcome screen. */
+  language: z.enum(KIOSK_LANGUAGES, { error: `must be one of ${KIOSK_LANGUAGES.join(', ')}` }).default('en'),
   /** Development only: load the wizard from the Vite dev server instead of app://. */
   devServerUrl: z.url({ protocol: /^http$/, hostname: /^(localhost|127\.0\.0\.1)$/ }).optional(),
 });
@@ -53,6 +57,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         windowed: { type: 'boolean' },
         kiosk: { type: 'boolean' },
         touch: { type: 'boolean' },
+        lang: { type: 'string' },
         'dev-server': { type: 'string' },
       },
     }));
@@ -75,6 +80,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     // A packaged app is an appliance kiosk unless told otherwise; a development run is windowed.
     kiosk: values.windowed === true ? false : values.kiosk === true ? true : (kioskEnv?.data ?? packaged),
     touch: values.touch === true || (touchEnv?.data ?? packaged),
+    language: str(values.lang) ?? str(env.OSIRIS_LANG),
     devServerUrl: packaged ? undefined : str(values['dev-server']),
   };
   const parsed = SettingsSchema.safeParse(raw);

@@ -26,8 +26,10 @@ export class FakeWebContents extends EventEmitter {
   reload() {
     this.reloads += 1;
   }
+  /** As Electron does: the renderer ends, and `render-process-gone` follows (reason killed). */
   forcefullyCrashRenderer() {
     this.crashes += 1;
+    this.emit('render-process-gone', {}, { reason: 'killed' });
   }
   insertCSS(css: string) {
     this.insertedCss.push(css);

@@ -73,7 +73,7 @@ describe('startup decision (the seed main())', () => {
     expect(electron.app.exitCode).toBeUndefined();
     const window = FakeBrowserWindow.instances[0];
     expect(FakeBrowserWindow.instances).toHaveLength(1);
-    expect(window?.loaded).toBe('app://kiosk/index.html');
+    expect(window?.loaded).toBe('app://kiosk/index.html?lang=en');
     expect(window?.options).toMatchObject({ kiosk: true, webPreferences: { sandbox: true, contextIsolation: true, preload: '/opt/osiris/dist/electron/preload.cjs' } });
     expect(electron.menu.application).toBeNull();
     expect(electron.protocol.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, codeCache: true } }]);
@@ -113,7 +113,18 @@ describe('startup decision (the seed main())', () => {
 describe('settings', () => {
   it('takes flags over environment over defaults', () => {
     const parsed = parseCommandLine(['--api-endpoint', 'https://lab.example', '--windowed'], { OSIRIS_API_ENDPOINT: 'https://env.example', OSIRIS_ALLOWED_ENDPOINTS: 'https://a.example, https://b.example', OSIRIS_TOUCH: '0' }, true);
-    expect(parsed.ok && parsed.value.settings).toEqual({ apiEndpoint: 'https://lab.example', allowedEndpoints: ['https://a.example', 'https://b.example'], stateDir: '/var/lib/msp', serverKey: '/etc/msp/central-command.pub', kiosk: false, touch: false });
+    expect(parsed.ok && parsed.value.settings).toEqual({ apiEndpoint: 'https://lab.example', allowedEndpoints: ['https://a.example', 'https://b.example'], stateDir: '/var/lib/msp', serverKey: '/etc/msp/central-command.pub', kiosk: false, touch: false, language: 'en' });
+  });
+
+  it('starts the wizard in the language of --lang or OSIRIS_LANG, and refuses an unknown one', async () => {
+    const flagged = parseCommandLine(['--lang', 'es'], { OSIRIS_LANG: 'pseudo' }, true);
+    const fromEnv = parseCommandLine([], { OSIRIS_LANG: 'es' }, true);
+    expect(flagged.ok && flagged.value.settings.language).toBe('es');
+    expect(fromEnv.ok && fromEnv.value.settings.language).toBe('es');
+    expect(parseCommandLine(['--lang', 'klingon'], {}, true).ok).toBe(false);
+    const electron = createFakeElectron();
+    await start(electron, ['--state-dir', await stateDir(false)], { OSIRIS_LANG: 'es' });
+    expect(FakeBrowserWindow.instances[0]?.loaded).toBe('app://kiosk/index.html?lang=es');
   });
 
   it('is a touch kiosk when packaged and a window in development', () => {
@@ -150,5 +161,37 @@ describe('SECURITY 7: a crashed or hung renderer is reloaded', () => {
     now = 120_000;
     window.emit('closed');
     expect(electron.powerSaveBlocker.active.size).toBe(0);
+  });
+
+  it('spends one reload per hang, however often the hang is reported', () => {
+    const electron = createFakeElectron();
+    const window = new FakeBrowserWindow({});
+    let exited: number | undefined;
+    keepAlive(window as never, electron.powerSaveBlocker, (code) => (exited = code), () => 0);
+    for (let hang = 1; hang <= MAX_RELOADS_PER_MINUTE; hang += 1) {
+      window.emit('unresponsive');
+      window.emit('unresponsive');
+      expect(window.webContents.crashes).toBe(hang);
+      expect(window.webContents.reloads).toBe(hang);
+      window.webContents.emit('did-finish-load');
+    }
+    expect(exited).toBeUndefined();
+  });
+
+  it('does not end a renderer that recovered by itself, and treats the next hang as new', () => {
+    const electron = createFakeElectron();
+    const window = new FakeBrowserWindow({});
+    let crashing = false;
+    window.webContents.forcefullyCrashRenderer = () => {
+      window.webContents.crashes += 1;
+      crashing = true;
+    };
+    keepAlive(window as never, electron.powerSaveBlocker, () => undefined, () => 0);
+    window.emit('unresponsive');
+    expect(crashing).toBe(true);
+    window.emit('responsive');
+    window.emit('unresponsive');
+    expect(window.webContents.crashes).toBe(2);
+    expect(window.webContents.reloads).toBe(0);
   });
 });

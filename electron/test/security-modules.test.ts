@@ -8,7 +8,7 @@ import { kioskWebPreferences, kioskWindowOptions } from '../main/window.js';
 import { PAGE_CSP, WORKER_CSP } from '../csp.js';
 import { createFakeElectron, FakeWebContents } from './fake-electron.js';
 
-const settings = { apiEndpoint: 'https://api.osiriscare.net', allowedEndpoints: [], stateDir: '/var/lib/msp', serverKey: '/etc/msp/central-command.pub', kiosk: true, touch: true };
+const settings = { apiEndpoint: 'https://api.osiriscare.net', allowedEndpoints: [], stateDir: '/var/lib/msp', serverKey: '/etc/msp/central-command.pub', kiosk: true, touch: true, language: 'en' as const };
 
 describe('SECURITY 1: webPreferences', () => {
   it('isolates, sandboxes and disables Node everywhere; devtools only unpackaged', () => {

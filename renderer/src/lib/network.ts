@@ -1,29 +1,22 @@
+import type { MessageKey } from '../i18n/catalogue';
 import type { PreflightReport } from './bridge';
 
 export interface NetworkSummary {
   readonly tone: 'ok' | 'warn' | 'bad' | 'unknown';
-  readonly title: string;
-  readonly advice?: string;
+  readonly title: MessageKey;
+  readonly advice?: MessageKey;
 }
 
-const STAGE_TITLES: Record<string, string> = {
-  dns: 'Cannot look up the OsirisCare server (DNS)',
-  tcp: 'Cannot reach the OsirisCare server',
-  tls: 'Secure connection is being blocked',
-  http: 'OsirisCare server is not answering',
-  clock: 'The appliance clock is wrong',
-};
+const STAGES = ['dns', 'tcp', 'tls', 'http', 'clock'] as const;
+type Stage = (typeof STAGES)[number];
+const isStage = (stage: string): stage is Stage => (STAGES as readonly string[]).includes(stage);
 
-/** The preflight report in one line a technician can act on. */
+/** The preflight report as one line a technician can act on, in the wizard's words (catalogue keys) by stage. */
 export function summarizeNetwork(report: PreflightReport | null, checking: boolean): NetworkSummary {
-  if (report === null) return { tone: 'unknown', title: checking ? 'Checking the network…' : 'Network not checked yet' };
-  const failed = report.failed;
-  if (failed !== undefined) {
-    return { tone: 'bad', title: STAGE_TITLES[failed.stage] ?? failed.detail, ...(failed.hint === undefined ? {} : { advice: failed.hint }) };
+  if (report === null) return { tone: 'unknown', title: checking ? 'network.checking' : 'network.notChecked' };
+  const failed = report.failed ?? report.stages.find((s) => s.status === 'warn');
+  if (failed !== undefined && isStage(failed.stage)) {
+    return { tone: failed.status === 'fail' ? 'bad' : 'warn', title: `network.problem.${failed.stage}`, advice: `network.advice.${failed.stage}` };
   }
-  const warning = report.stages.find((s) => s.status === 'warn');
-  if (warning !== undefined) {
-    return { tone: 'warn', title: STAGE_TITLES[warning.stage] ?? warning.detail, ...(warning.hint === undefined ? {} : { advice: warning.hint }) };
-  }
-  return { tone: 'ok', title: 'Connected to OsirisCare' };
+  return { tone: report.ok ? 'ok' : 'bad', title: report.ok ? 'network.ok' : 'network.problem.http' };
 }

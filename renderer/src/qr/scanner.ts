@@ -1,6 +1,7 @@
 import type { DecodeReply, DecodeRequest } from './messages';
 
-export type CameraProblem = 'denied' | 'absent' | 'failed';
+/** Why there is no picture: refused, no camera, failed to start, or lost mid-scan (unplugged, track ended). */
+export type CameraProblem = 'denied' | 'absent' | 'failed' | 'lost';
 
 export interface ScannerEvents {
   /** Text of a QR code seen in the picture (not yet checked to be a provisioning code). */
@@ -8,6 +9,8 @@ export interface ScannerEvents {
   onProblem(problem: CameraProblem, message: string): void;
   onCameras?(cameras: readonly MediaDeviceInfo[]): void;
   onStarted?(): void;
+  /** A camera was plugged in or out (the screen may try again after a loss). */
+  onDevicesChanged?(): void;
 }
 
 /** The decoder sees at most this many pixels across: enough for a code held up to the camera, cheap to decode. */
@@ -40,6 +43,8 @@ export class QrScanner {
   async start(deviceId?: string): Promise<void> {
     this.stop();
     this.#running = true;
+    // Listened to even when no camera opens: plugging one in is how "no camera" gets fixed.
+    navigator.mediaDevices.addEventListener('devicechange', this.#onDeviceChange);
     try {
       this.#stream = await navigator.mediaDevices.getUserMedia({
         audio: false,
@@ -55,6 +60,8 @@ export class QrScanner {
       this.#release();
       return;
     }
+    // A camera unplugged (or its track ended by the system) mid-scan is noticed, not a frozen picture.
+    for (const track of this.#stream.getVideoTracks()) track.addEventListener('ended', this.#onEnded);
     this.#video.srcObject = this.#stream;
     this.#video.muted = true;
     this.#video.playsInline = true;
@@ -78,6 +85,7 @@ export class QrScanner {
   /** Ends the worker too (leaving the scan screen). */
   dispose(): void {
     this.stop();
+    navigator.mediaDevices.removeEventListener('devicechange', this.#onDeviceChange);
     this.#worker?.terminate();
     this.#worker = undefined;
   }
@@ -87,7 +95,10 @@ export class QrScanner {
   }
 
   #release(): void {
-    for (const track of this.#stream?.getTracks() ?? []) track.stop();
+    for (const track of this.#stream?.getTracks() ?? []) {
+      track.removeEventListener('ended', this.#onEnded);
+      track.stop();
+    }
     this.#stream = undefined;
     this.#video.srcObject = null;
   }
@@ -102,6 +113,17 @@ export class QrScanner {
     };
     return worker;
   }
+
+  #onEnded = (): void => {
+    this.stop();
+    this.#events.onProblem('lost', 'the camera track ended');
+  };
+
+  #onDeviceChange = (): void => {
+    const track = this.#stream?.getVideoTracks()[0];
+    if (track?.readyState === 'ended') this.#onEnded();
+    this.#events.onDevicesChanged?.();
+  };
 
   #onVisibility = (): void => {
     if (document.visibilityState === 'visible') this.#schedule();

@@ -1,4 +1,4 @@
-import type { FlowResult, OsirisBridge, PreflightReport, ProgressEvent, ValidateOutcome } from '../../src/lib/bridge';
+import type { BridgeApplianceState, DropshipStatus, FinishOutcome, FlowResult, OsirisBridge, PreflightReport, ProgressEvent, ValidateOutcome } from '../../src/lib/bridge';
 
 /**
  * An in-memory bridge for component tests: answers as the engine would, and records each call.
@@ -16,6 +16,16 @@ export class FakeBridge implements OsirisBridge {
   /** Resolves a pending provision call; set when provision is called. */
   releaseProvision: (() => void) | undefined;
   holdProvision = false;
+  /** Resolves a pending validate call; set when validate is called. */
+  releaseValidate: (() => void) | undefined;
+  holdValidate = false;
+  /** What state() answers: a list is answered in turn, the last one repeated (the planned "running" shape included). */
+  states: BridgeApplianceState[] = [{ state: 'fresh' }];
+  /** What finish() answers: today's engine answers nothing; the planned one { ok }. */
+  finishOutcome: FinishOutcome = { ok: true };
+  dropshipStatus: DropshipStatus = { state: 'off', mac_address: '84:3A:5B:91:B6:61', polls: 0 };
+  /** Methods that never answer (an engine that hangs). */
+  hang = new Set<string>();
 
   #record(method: string, args: unknown[]) {
     this.calls.push({ method, args });
@@ -27,6 +37,7 @@ export class FakeBridge implements OsirisBridge {
 
   identity() {
     this.#record('identity', []);
+    if (this.hang.has('identity')) return never<{ mac_address: string; hostname: string; version: string }>();
     return Promise.resolve({ mac_address: '84:3A:5B:91:B6:61', hostname: 'osiriscare-appliance', version: '0.1.0' });
   }
   preflight() {
@@ -35,29 +46,34 @@ export class FakeBridge implements OsirisBridge {
   }
   state() {
     this.#record('state', []);
-    return Promise.resolve({ state: 'fresh' as const });
+    if (this.hang.has('state')) return never<BridgeApplianceState>();
+    const next = this.states.length > 1 ? this.states.shift() : this.states[0];
+    return Promise.resolve(next ?? { state: 'fresh' as const });
   }
   parseQr(text: string) {
     this.#record('parseQr', [text]);
     const code = text.toUpperCase().replace(/[\s-]+/g, '');
     return Promise.resolve(/^[A-Z0-9]{16}$/.test(code) ? { ok: true as const, data: { code } } : { ok: false as const, code: 'format' as const, error: 'This QR code is not an OsirisCare provision code', retryable: false });
   }
-  validate(request: { code: string }) {
+  async validate(request: { code: string }) {
     this.#record('validate', [request]);
-    return Promise.resolve(this.validateOutcome);
+    if (this.hang.has('validate')) return never<ValidateOutcome>();
+    if (this.holdValidate) await new Promise<void>((resolve) => (this.releaseValidate = resolve));
+    return this.validateOutcome;
   }
   async provision(request: object) {
     this.#record('provision', [request]);
+    if (this.hang.has('provision')) return never<FlowResult>();
     if (this.holdProvision) await new Promise<void>((resolve) => (this.releaseProvision = resolve));
     return this.provisionOutcome;
   }
   finish() {
     this.#record('finish', []);
-    return Promise.resolve({ ok: true });
+    return Promise.resolve(this.finishOutcome);
   }
   dropship() {
     this.#record('dropship', []);
-    return Promise.resolve({ state: 'off' as const, mac_address: '84:3A:5B:91:B6:61', polls: 0 });
+    return Promise.resolve(this.dropshipStatus);
   }
   onProgress(listener: (event: ProgressEvent) => void) {
     this.listeners.add(listener);
@@ -66,4 +82,8 @@ export class FakeBridge implements OsirisBridge {
   emit(event: ProgressEvent) {
     for (const listener of this.listeners) listener(event);
   }
+}
+
+function never<T>(): Promise<T> {
+  return new Promise<T>(() => undefined);
 }

@@ -1,7 +1,8 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import App from '../../src/App.svelte';
-import { HANDOVER_SECONDS, Wizard, type Screen } from '../../src/lib/wizard.svelte';
+import { I18n } from '../../src/i18n/i18n.svelte';
+import { Wizard, type Screen } from '../../src/lib/wizard.svelte';
 import { FakeBridge } from './fake-bridge';
 
 afterEach(() => {
@@ -18,7 +19,7 @@ async function show(screenName: Screen, setup: (wizard: Wizard, bridge: FakeBrid
   setup(wizard, bridge);
   if (options.fakeTimers === true) vi.useFakeTimers();
   wizard.screen = screenName;
-  render(App, { props: { wizard } });
+  render(App, { props: { wizard, i18n: new I18n('en') } });
   return { wizard, bridge };
 }
 
@@ -37,7 +38,9 @@ describe('Welcome', () => {
       wizard.network = { ok: false, stages: [], failed: { stage: 'dns', status: 'fail', detail: 'cannot resolve', hint: 'Check the DNS filter.', ms: 1 } };
     });
     expect(screen.getByText('Cannot look up the OsirisCare server (DNS)')).toBeTruthy();
-    expect(screen.getByText('Check the DNS filter.')).toBeTruthy();
+    // The wizard's own advice for the stage, not the engine's English hint.
+    expect(screen.getByText(/allow OsirisCare in any DNS filter/)).toBeTruthy();
+    expect(screen.queryByText('Check the DNS filter.')).toBeNull();
     expect(screen.getByRole('button', { name: 'Check again' })).toBeTruthy();
   });
 
@@ -111,6 +114,7 @@ describe('Confirm', () => {
       wizard.validated = { client_name: 'Clinic ABC', partner: { brand_name: 'NEPA IT Solutions', primary_color: '#2563EB' } };
     });
     expect(heading()).toBe('Register this appliance to NEPA IT Solutions — Clinic ABC?');
+    expect(screen.getByTestId('announcer').textContent).toBe('Register this appliance to \u2068NEPA IT Solutions\u2069 — \u2068Clinic ABC\u2069?');
   });
 
   it('never puts an unvalidated colour into a style', async () => {
@@ -151,12 +155,25 @@ describe('Progress', () => {
 
 describe('Success', () => {
   it('shows the site and hands over to the agent after the countdown', async () => {
-    const { bridge } = await show('success', (wizard, b) => {
-      wizard.result = b.provisionOutcome.ok ? b.provisionOutcome.data : null;
+    const { bridge, wizard } = await show('success', (w, b) => {
+      w.result = b.provisionOutcome.ok ? b.provisionOutcome.data : null;
     }, { fakeTimers: true });
     expect(screen.getByTestId('site-id').textContent).toBe('clinic-abc-123abc');
     expect(bridge.count('finish')).toBe(0);
-    await vi.advanceTimersByTimeAsync(HANDOVER_SECONDS * 1000);
+    // The count-down is shown, not read out every second.
+    expect(screen.getByTestId('countdown').closest('[aria-live], [role="timer"], [role="status"]')).toBeNull();
+    await vi.advanceTimersByTimeAsync((wizard.timing.handoverSeconds - 1) * 1000);
+    expect(bridge.count('finish')).toBe(0);
+    expect(screen.getByTestId('site-id').textContent).toBe('clinic-abc-123abc');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(bridge.count('finish')).toBe(1);
+  });
+
+  it('hands over at once on Done', async () => {
+    const { bridge } = await show('success', (wizard, b) => {
+      wizard.result = b.provisionOutcome.ok ? b.provisionOutcome.data : null;
+    });
+    await fireEvent.click(screen.getByRole('button', { name: 'Done' }));
     expect(bridge.count('finish')).toBe(1);
   });
 });
@@ -172,6 +189,27 @@ describe('Error', () => {
     });
     expect(heading()).toBe(title);
     expect(screen.getByTestId('error-message').textContent).toBe(message);
+    expect(screen.getByTestId('announcer').textContent).toContain(title);
+  });
+
+  it('never tells a touchscreen user to use a flag or a terminal', async () => {
+    await show('error', (wizard) => {
+      wizard.failure = { code: 'exists', error: 'Appliance is already provisioned', hint: 'Use --force to re-provision; the current config will be backed up.', retry: 'provision' };
+    });
+    expect(document.body.textContent).not.toMatch(/--force|terminal|osiris-provision/);
+    expect(screen.getByRole('button', { name: 'Continue' })).toBeTruthy();
+  });
+
+  it('makes "Enter a new code" the main button for an expired code, keeping what was typed', async () => {
+    const { wizard } = await show('error', (w) => {
+      w.code = 'EXP1RED000000001';
+      w.source = 'manual';
+      w.failure = { code: 'expired', error: 'Provision code expired', retry: 'validate' };
+    });
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
+    await fireEvent.click(screen.getByRole('button', { name: 'Enter a new code' }));
+    expect(wizard.screen).toBe('manual');
+    expect(screen.getByTestId('code-slots').getAttribute('aria-label')).toBe('Provision code, 16 of 16 characters');
   });
 
   it('lists the network stages when the preflight ran', async () => {
@@ -186,7 +224,7 @@ describe('Error', () => {
       wizard.code = 'ABCD1234EFGH5678';
       wizard.failure = { code: 'timeout', error: 'Connection timed out', retry: 'validate' };
     });
-    await fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
     await waitFor(() => { expect(bridge.count('validate')).toBe(1); });
   });
 });
@@ -197,7 +235,8 @@ describe('Already provisioned', () => {
       wizard.appliance = { state: 'provisioned', site_id: 'clinic-abc-1', config_path: '/var/lib/msp/config.yaml' };
     });
     expect(screen.getByTestId('site-id').textContent).toBe('clinic-abc-1');
-    expect(screen.queryByRole('button', { name: /scan|enter code|retry/i })).toBeNull();
+    expect(screen.queryByRole('button', { name: /scan|enter code|try again/i })).toBeNull();
+    expect(document.body.textContent).not.toMatch(/terminal/);
   });
 });
 
@@ -215,7 +254,8 @@ describe('idle timeout', () => {
     const { wizard } = await show('confirm', (w) => {
       w.code = 'ABCD1234EFGH5678';
     }, { fakeTimers: true });
-    await vi.advanceTimersByTimeAsync(120_000);
+    expect(wizard.screen).toBe('confirm');
+    await vi.advanceTimersByTimeAsync(wizard.timing.idleMs);
     expect(wizard.screen).toBe('welcome');
     expect(wizard.code).toBe('');
   });
@@ -226,8 +266,11 @@ describe('a bridge that does not answer', () => {
     const bridge = new FakeBridge();
     bridge.identity = () => Promise.reject(new Error('ipc down'));
     const wizard = new Wizard(bridge);
-    render(App, { props: { wizard } });
+    render(App, { props: { wizard, i18n: new I18n('en') } });
     await wizard.start();
     await screen.findByText('Setup cannot start');
+    bridge.identity = FakeBridge.prototype.identity.bind(bridge);
+    await fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    await waitFor(() => { expect(wizard.screen).toBe('welcome'); });
   });
 });

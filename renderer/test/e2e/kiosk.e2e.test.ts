@@ -1,69 +1,27 @@
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runProvisioningFlow } from '../../../agent-core/src/flow/flow.js';
-import { CLAIMED_CODE, EXPIRED_CODE, PENDING_CODE, useBackend, useTempDir } from '../../../test-support/backend.js';
-import { openKiosk, type CameraMode, type Kiosk } from '../../../test-support/kiosk-harness.js';
-import { writeQrVideo } from '../../../test-support/y4m.js';
-import type { Page } from 'playwright-core';
+import { CLAIMED_CODE, EXPIRED_CODE, PENDING_CODE } from '../../../test-support/backend.js';
+import type { StartOptions } from '../../../mock-server/src/server.js';
+import { openKiosk, type CameraMode } from '../../../test-support/kiosk-harness.js';
+import { onScreen, typeCode, useKiosks } from './support';
 
-const backend = useBackend();
-const tempDir = useTempDir();
-const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/screens/', import.meta.url));
-const kiosks: Kiosk[] = [];
-afterEach(async () => {
-  const open = kiosks.splice(0);
-  for (const kiosk of open) expect(kiosk.problems, 'CSP violations or console errors').toEqual([]);
-  await Promise.all(open.map((k) => k.close()));
-});
-
-async function start(camera: CameraMode = { kind: 'none' }, backendOptions: Parameters<ReturnType<typeof useBackend>>[0] = {}) {
-  const server = await backend(backendOptions);
-  const stateDir = join(await tempDir(), 'msp');
-  const kiosk = await openKiosk({ service: { apiEndpoint: server.url, stateDir, timeoutMs: 5_000 }, camera });
-  kiosks.push(kiosk);
-  return { server, stateDir, kiosk, page: kiosk.page };
-}
-
-async function videoOf(text: string | undefined): Promise<CameraMode> {
-  const file = join(await tempDir(), 'camera.y4m');
-  await writeQrVideo(file, text);
-  return { kind: 'video', file };
-}
-
-const onScreen = (page: Page, screen: string) => page.locator(`main[data-screen="${screen}"]`).waitFor({ timeout: 15_000 });
-
-/** Saves the screen at 1280×800 and 800×480 for people to look at. */
-async function shoot(page: Page, name: string): Promise<void> {
-  await mkdir(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}-1280x800.png`) });
-  await page.setViewportSize({ width: 800, height: 480 });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}-800x480.png`) });
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
-
-async function typeCode(page: Page, code: string): Promise<void> {
-  await page.getByRole('button', { name: 'Enter code' }).click();
-  await onScreen(page, 'manual');
-  for (const char of code) await page.getByRole('button', { name: char, exact: true }).click();
-}
+const { start: startKiosk, backend, tempDir, kiosks, videoOf } = useKiosks();
+const start = (camera: CameraMode = { kind: 'none' }, backendOptions: StartOptions = {}) => startKiosk({ camera, backend: backendOptions });
 
 describe('kiosk wizard in Chromium', () => {
   it('scans a QR code, confirms the partner and provisions', async () => {
     const { page, stateDir, server } = await start(await videoOf(`osiriscare://provision?code=${PENDING_CODE.slice(0, 4)}-${PENDING_CODE.slice(4, 8)}-${PENDING_CODE.slice(8, 12)}-${PENDING_CODE.slice(12)}`));
     await onScreen(page, 'welcome');
     await page.getByTestId('network-status').getByText('Connected to OsirisCare').waitFor();
-    await shoot(page, '01-welcome');
     await page.getByRole('button', { name: 'Scan QR code' }).click();
     await onScreen(page, 'confirm');
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Register this appliance to NEPA IT Solutions — Clinic ABC?');
-    await shoot(page, '04-confirm');
     await page.getByRole('button', { name: 'Confirm' }).click();
     await onScreen(page, 'success');
     const siteId = await page.getByTestId('site-id').textContent();
     expect(siteId).toMatch(/^clinic-abc-[0-9a-f]{6}$/);
-    await shoot(page, '06-success');
     const config = join(stateDir, 'config.yaml');
     expect((await stat(config)).mode & 0o777).toBe(0o600);
     expect(await readFile(config, 'utf8')).toContain(`site_id: ${siteId ?? ''}`);
@@ -74,7 +32,6 @@ describe('kiosk wizard in Chromium', () => {
     const { page } = await start();
     await onScreen(page, 'welcome');
     await typeCode(page, PENDING_CODE.slice(0, 10));
-    await shoot(page, '03-manual');
     for (const char of PENDING_CODE.slice(10)) await page.getByRole('button', { name: char, exact: true }).click();
     await page.getByRole('button', { name: 'Continue' }).click();
     await onScreen(page, 'confirm');
@@ -95,7 +52,7 @@ describe('kiosk wizard in Chromium', () => {
     ['unknown', 'ZZZZ0000ZZZZ0000', 'This code was not recognised', 'Invalid provision code'],
     ['expired', EXPIRED_CODE, 'This code has expired', 'Provision code expired'],
     ['claimed', CLAIMED_CODE, 'This code has already been used', 'Code already claimed'],
-  ])('says so for an %s code', async (label, code, title, message) => {
+  ])('says so for an %s code', async (_label, code, title, message) => {
     const { page } = await start();
     await onScreen(page, 'welcome');
     await typeCode(page, code);
@@ -103,8 +60,9 @@ describe('kiosk wizard in Chromium', () => {
     await onScreen(page, 'error');
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(title);
     await expect(page.getByTestId('error-message').textContent()).resolves.toBe(message);
-    if (label === 'expired') await shoot(page, '07-error-expired');
-    await page.getByRole('button', { name: 'Back' }).click();
+    // Retrying the same code cannot help: the main button asks for a new one.
+    await expect(page.locator('button.primary').textContent()).resolves.toBe('Enter a new code');
+    await page.getByRole('button', { name: 'Start over' }).click();
     await onScreen(page, 'welcome');
   });
 
@@ -118,9 +76,8 @@ describe('kiosk wizard in Chromium', () => {
     await onScreen(page, 'error');
     await expect(page.getByTestId('error-message').textContent()).resolves.toBe('Failed to connect to server');
     await page.getByRole('list', { name: 'Network check' }).waitFor();
-    await shoot(page, '08-error-unreachable');
     await backend({ port });
-    await page.getByRole('button', { name: 'Retry' }).click();
+    await page.getByRole('button', { name: 'Try again' }).click();
     await onScreen(page, 'confirm');
     await page.getByRole('button', { name: 'Confirm' }).click();
     await onScreen(page, 'success');
@@ -140,7 +97,6 @@ describe('kiosk wizard in Chromium', () => {
     // is refused by the engine itself, through the same bridge.
     const second = await page.evaluate((code) => (globalThis as unknown as { osiris: { provision: (r: { code: string }) => Promise<unknown> } }).osiris.provision({ code }), PENDING_CODE);
     expect(second).toMatchObject({ ok: false, code: 'usage', error: 'Provisioning is already running' });
-    await shoot(page, '05-progress');
     await onScreen(page, 'success');
     expect(server.mock.store.snapshot().appliances).toHaveLength(1);
   });
@@ -150,7 +106,6 @@ describe('kiosk wizard in Chromium', () => {
     await onScreen(page, 'welcome');
     await page.getByRole('button', { name: 'Scan QR code' }).click();
     await page.getByTestId('camera-problem').waitFor();
-    await shoot(page, '02-scan-no-camera');
     await page.getByRole('button', { name: 'Enter code instead' }).click();
     await onScreen(page, 'manual');
   });
@@ -160,7 +115,6 @@ describe('kiosk wizard in Chromium', () => {
     await onScreen(page, 'welcome');
     await page.getByRole('button', { name: 'Scan QR code' }).click();
     await page.getByTestId('scan-status').getByText('not an OsirisCare provision code').waitFor();
-    await shoot(page, '02-scan-wrong-qr');
     expect(await page.locator('main').getAttribute('data-screen')).toBe('scan');
     expect(server.mock.store.snapshot().appliances).toHaveLength(0);
   });
@@ -174,7 +128,6 @@ describe('kiosk wizard in Chromium', () => {
     kiosks.push(kiosk);
     await onScreen(kiosk.page, 'welcome');
     await kiosk.page.getByText('was interrupted after the code ABCD…5678 was accepted').waitFor();
-    await shoot(kiosk.page, '01-welcome-resumable');
     await kiosk.page.getByRole('button', { name: 'Finish setup' }).click();
     await onScreen(kiosk.page, 'success');
     expect(server.mock.store.snapshot().appliances).toHaveLength(1);
@@ -188,7 +141,6 @@ describe('kiosk wizard in Chromium', () => {
     const kiosk = await openKiosk({ service: { apiEndpoint: server.url, stateDir }, camera: { kind: 'none' } });
     kiosks.push(kiosk);
     await onScreen(kiosk.page, 'provisioned');
-    await shoot(kiosk.page, '09-already-provisioned');
     expect(await kiosk.page.getByRole('button', { name: /scan|enter code/i }).count()).toBe(0);
     await kiosk.page.getByRole('button', { name: 'Continue to the compliance agent' }).click();
     await expect.poll(() => kiosk.finished()).toBe(1);
