@@ -83,7 +83,7 @@ describe('no dead ends', () => {
     await onScreen(page, 'progress');
     await page.getByTestId('step-claim').and(page.locator('.running, .done')).waitFor();
     await onScreen(page, 'success');
-    expect(await page.getByTestId('site-id').textContent()).toMatch(/^clinic-abc-[0-9a-f]{6}$/);
+    expect(await page.getByTestId('site-id').textContent()).toMatch(/^clinic-abc-[0-9a-f]{12}$/);
     expect(server.mock.store.snapshot().appliances).toHaveLength(1);
   });
 

@@ -21,7 +21,7 @@ describe('kiosk wizard in Chromium', () => {
     await page.getByRole('button', { name: 'Confirm' }).click();
     await onScreen(page, 'success');
     const siteId = await page.getByTestId('site-id').textContent();
-    expect(siteId).toMatch(/^clinic-abc-[0-9a-f]{6}$/);
+    expect(siteId).toMatch(/^clinic-abc-[0-9a-f]{12}$/);
     const config = join(stateDir, 'config.yaml');
     expect((await stat(config)).mode & 0o777).toBe(0o600);
     expect(await readFile(config, 'utf8')).toContain(`site_id: ${siteId ?? ''}`);
@@ -96,7 +96,7 @@ describe('kiosk wizard in Chromium', () => {
     // A second provision while the first is running (a double tap that got through, a second caller)
     // is refused by the engine itself, through the same bridge.
     const second = await page.evaluate((code) => (globalThis as unknown as { osiris: { provision: (r: { code: string }) => Promise<unknown> } }).osiris.provision({ code }), PENDING_CODE);
-    expect(second).toMatchObject({ ok: false, code: 'usage', error: 'Provisioning is already running' });
+    expect(second).toMatchObject({ ok: false, code: 'locked', error: 'Provisioning is already running' });
     await onScreen(page, 'success');
     expect(server.mock.store.snapshot().appliances).toHaveLength(1);
   });

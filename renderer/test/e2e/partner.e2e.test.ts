@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { FixtureSchema } from '../../../mock-server/src/fixtures.js';
+import { defaultFixture, FixtureSchema } from '../../../mock-server/src/fixtures.js';
 import { BRAND_PALETTE, hexToRgb, wcagContrast } from '../palette';
 import { accessibilityViolations, horizontalOverflow, onScreen, SIZES, useKiosks } from './support';
 
@@ -11,6 +11,7 @@ const codeFor = (i: number) => `PA1E77E${String(i).padStart(9, '0')}`;
 /** A backend whose partners are the given names and colours, one pending code each. */
 function fixtureOf(partners: readonly { brand_name: string; primary_color: string; client_name: string }[]) {
   return FixtureSchema.parse({
+    signing_key: defaultFixture().signing_key,
     partners: partners.map((p, i) => ({ slug: `p${i}`, brand_name: p.brand_name, primary_color: p.primary_color })),
     codes: partners.map((p, i) => ({ code: codeFor(i), partner: `p${i}`, client_name: p.client_name, expires_in_hours: 1 })),
   });
