@@ -21,6 +21,8 @@ export interface Timing {
   readonly handoverSeconds: number;
   /** An unfinished wizard left alone goes back to the start. */
   readonly idleMs: number;
+  /** How often the Welcome screen asks how drop-ship is going (the engine itself polls Central Command). */
+  readonly dropshipMs: number;
 }
 
 export const TIMING: Timing = {
@@ -33,4 +35,5 @@ export const TIMING: Timing = {
   tickMs: 1_000,
   handoverSeconds: 60,
   idleMs: 120_000,
+  dropshipMs: 5_000,
 };

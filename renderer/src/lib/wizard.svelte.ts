@@ -1,5 +1,6 @@
 import { getContext, setContext } from 'svelte';
 import type { BridgeApplianceState, FlowResult, IdentityInfo, OsirisBridge, PreflightReport, ProgressEvent, ValidatedCode } from './bridge';
+import { DropshipWatch } from './dropship.svelte';
 import type { RetryKind, ShownFailure } from './failures';
 import { TIMING, type Timing } from './timing';
 import { answerWithin, type Answer } from './watchdog';
@@ -40,6 +41,10 @@ export class Wizard {
   validating = $state(false);
   provisioning = $state(false);
   handingOver = $state(false);
+  /** The technician chose a new code over the unfinished claim on disk: the claim sets it aside (kept for support). */
+  discardClaim = $state(false);
+  /** Drop-ship's status for the Welcome screen; undefined without a bridge. */
+  readonly dropship: DropshipWatch | undefined;
   /** When the current wait began, and when it last had news (Date.now()): for elapsed time and "Still trying…". */
   waitStarted = $state(0);
   lastNews = $state(0);
@@ -55,6 +60,7 @@ export class Wizard {
   constructor(bridge: OsirisBridge | undefined, timing: Partial<Timing> = {}) {
     this.bridge = bridge;
     this.timing = { ...TIMING, ...timing };
+    this.dropship = bridge === undefined ? undefined : new DropshipWatch(bridge, this.timing.dropshipMs, this.timing.localMs);
   }
 
   async start(): Promise<void> {
@@ -67,7 +73,9 @@ export class Wizard {
     if (!this.#subscribed) {
       this.#subscribed = true;
       bridge.onProgress((event) => {
-        this.events = [...this.events, event];
+        // Steps this page did not start: a partner assigned the appliance (drop-ship) and the engine is provisioning.
+        if (!this.provisioning && !this.handingOver && this.screen !== 'success') void this.#watchRun([event]);
+        else this.events = [...this.events, event];
         this.lastNews = Date.now();
       });
     }
@@ -86,6 +94,7 @@ export class Wizard {
     else {
       this.screen = 'welcome';
       void this.checkNetwork();
+      this.dropship?.watch(() => !this.provisioning && !this.handingOver && this.screen !== 'success' && this.screen !== 'provisioned');
     }
   }
 
@@ -137,7 +146,23 @@ export class Wizard {
 
   /** Confirmed: run the flow. Ignored while one is running, so a double tap cannot claim twice. */
   async confirm(): Promise<void> {
-    await this.#provision(this.code === '' ? {} : { code: this.code, ...(this.endpoint === undefined ? {} : { endpoint: this.endpoint }) });
+    await this.#provision(this.code === '' ? {} : {
+      code: this.code,
+      ...(this.endpoint === undefined ? {} : { endpoint: this.endpoint }),
+      ...(this.discardClaim ? { discardClaim: true } : {}),
+    });
+  }
+
+  /** The technician, told of an unfinished claim, chose the code they entered over it. */
+  async discardAndConfirm(): Promise<void> {
+    this.discardClaim = true;
+    await this.confirm();
+  }
+
+  /** Chosen on purpose over an unfinished claim: take a new code; the claim on disk is set aside when it is used. */
+  useNewCode(screen: CodeSource): void {
+    this.discardClaim = true;
+    this.go(screen);
   }
 
   /** Finishes a claim an interrupted run left in the journal: no code needed. */
@@ -162,6 +187,7 @@ export class Wizard {
     this.endpoint = undefined;
     this.validated = null;
     this.failure = null;
+    this.discardClaim = false;
     this.screen = 'welcome';
   }
 
@@ -177,7 +203,7 @@ export class Wizard {
     this.#fail(refused, 'finish');
   }
 
-  async #provision(request: { code?: string; endpoint?: string }): Promise<void> {
+  async #provision(request: { code?: string; endpoint?: string; discardClaim?: boolean }): Promise<void> {
     const bridge = this.bridge;
     if (bridge === undefined || this.busy || this.handingOver) return;
     this.provisioning = true;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { StartOptions } from '../../../mock-server/src/server.js';
+import type { RunningServer, StartOptions } from '../../../mock-server/src/server.js';
 import { useBackend, useTempDir } from '../../../test-support/backend.js';
 import { openKiosk, type CameraMode, type Kiosk, type KioskOptions } from '../../../test-support/kiosk-harness.js';
 import { writeQrVideo } from '../../../test-support/y4m.js';
@@ -30,9 +30,14 @@ export function useKiosks() {
     for (const kiosk of open) expect(kiosk.problems, 'CSP violations or console errors').toEqual([]);
     await Promise.all(open.map((k) => k.close()));
   });
-  async function start(options: Partial<Omit<KioskOptions, 'service'>> & { backend?: StartOptions; service?: Partial<KioskOptions['service']> } = {}) {
+  /** A kiosk over a fresh backend; `before` may leave something in the state directory first (an unfinished claim). */
+  async function start(
+    options: Partial<Omit<KioskOptions, 'service'>> & { backend?: StartOptions; service?: Partial<KioskOptions['service']> } = {},
+    before?: (server: RunningServer, stateDir: string) => Promise<void>,
+  ) {
     const server = await backend(options.backend ?? {});
     const stateDir = join(await tempDir(), 'msp');
+    await before?.(server, stateDir);
     const { backend: _ignored, service, ...rest } = options;
     const kiosk = await openKiosk({ camera: { kind: 'none' }, ...rest, service: { apiEndpoint: server.url, stateDir, timeoutMs: 5_000, ...service } });
     kiosks.push(kiosk);
