@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runProvisioningFlow } from '../../../agent-core/src/flow/flow.js';
 import { assignMac } from '../../../mock-server/src/store/index.js';
-import { loadFrame, prepareNodeDecoder, readerWith } from '../../../bench/qr-decoder-node.js';
 import { PENDING_CODE, SECOND_PENDING_CODE } from '../../../test-support/backend.js';
-import { READER_OPTIONS } from '../../src/qr/pipeline';
+import { readQrImage } from '../../../test-support/qr-read.js';
 import { checkScreen, onScreen, useKiosks } from './support';
 
 const { start, tempDir } = useKiosks();
@@ -25,8 +24,7 @@ describe('drop-ship on the kiosk', () => {
     // The QR code a partner scans holds exactly the MAC.
     const shot = join(await tempDir(), 'qr.png');
     await page.getByTestId('qr').screenshot({ path: shot });
-    await prepareNodeDecoder();
-    expect(await readerWith(READER_OPTIONS)(await loadFrame(shot))).toBe(mac);
+    expect(await readQrImage(shot)).toBe(mac);
     await checkScreen(page, 'en', 'welcome-dropship');
 
     assignMac(server.mock.store, mac, { site_id: 'nepa-it-kiosk-dropship', clinic_name: 'Kiosk Clinic', partner: 'nepa-it' });
