@@ -8,6 +8,12 @@ export const JOURNAL_FILE_NAME = 'claim-journal.json';
 export const LOCK_FILE_NAME = 'provision.lock';
 /** Written beside config.yaml once the finishing calls are done; the hand-over to the agent waits for it. */
 export const SUCCESS_MARKER_NAME = '.first-provision-success';
+/**
+ * The signed drop-ship config, kept beside config.yaml when it carries SSH keys: root installs them
+ * later (`--install-ssh-keys`) only after checking Central Command's signature again, so the
+ * unprivileged kiosk user who wrote the file cannot choose root's keys.
+ */
+export const SIGNED_KEYS_FILE_NAME = 'ssh-keys.signed.json';
 /** Central Command's Ed25519 public key (hex), which drop-ship configs must be signed with. */
 export const DEFAULT_SERVER_KEY_PATH = '/etc/msp/central-command.pub';
 /** Nothing the engine reads from the state directory (config, journal, lock) is anywhere near this. */

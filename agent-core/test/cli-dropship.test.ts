@@ -156,3 +156,46 @@ describe('osiris-provision --provision-interactive with drop-ship in the backgro
     expect(run.code).toBe(130);
   });
 });
+
+describe('osiris-provision --install-ssh-keys (the privileged half, run at hand-over)', () => {
+  const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests0000000000000000000000000 support@nepa-it';
+
+  async function provisionedUnprivileged() {
+    const setupResult = await setup({ keys: [KEY] });
+    expect((await runCli(['--wait-for-assignment', ...setupResult.common])).code).toBe(0);
+    const authorized = join(await tempDir(), 'authorized_keys');
+    return { ...setupResult, authorized, install: () => runCli(['--install-ssh-keys', '--json', '--authorized-keys', authorized, ...setupResult.common]) };
+  }
+
+  it('installs the keys the unprivileged run kept, after checking the signature again', async () => {
+    const { stateDir, authorized, install } = await provisionedUnprivileged();
+    expect((await stat(join(stateDir, 'ssh-keys.signed.json'))).mode & 0o777).toBe(0o600);
+    const run = await install();
+    expect([run.code, JSON.parse(run.stdout)]).toEqual([0, { ok: true, installed: 1 }]);
+    expect(await readFile(authorized, 'utf8')).toContain(`\n${KEY}\n`);
+  });
+
+  it('refuses kept keys someone altered (the kiosk user cannot choose root\'s keys), changing nothing', async () => {
+    const { stateDir, authorized, install } = await provisionedUnprivileged();
+    const kept = join(stateDir, 'ssh-keys.signed.json');
+    const signed = JSON.parse(await readFile(kept, 'utf8')) as { canonical: string; signature: string };
+    await writeFile(kept, JSON.stringify({ ...signed, canonical: signed.canonical.replace('support@nepa-it', 'attacker@evil') }));
+    const run = await install();
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, code: 'bad-signature' });
+    await expect(stat(authorized)).rejects.toThrow();
+  });
+
+  it('refuses validly signed keys of another appliance', async () => {
+    const { stateDir, install } = await provisionedUnprivileged();
+    const config = join(stateDir, 'config.yaml');
+    await writeFile(config, (await readFile(config, 'utf8')).replace(/^appliance_id: .*$/m, 'appliance_id: someone-else'));
+    expect(JSON.parse((await install()).stdout)).toMatchObject({ ok: false, error: 'the signed keys belong to another appliance than the one configured here' });
+  });
+
+  it('has nothing to do when no keys were kept', async () => {
+    const authorized = join(await tempDir(), 'authorized_keys');
+    const run = await runCli(['--install-ssh-keys', '--authorized-keys', authorized, '--state-dir', join(await tempDir(), 'msp')]);
+    expect([run.code, run.stdout.trim()]).toEqual([0, 'No SSH keys from Central Command to install.']);
+  });
+});

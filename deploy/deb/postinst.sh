@@ -14,6 +14,9 @@ done
 install -d -m 0700 -o osiris-kiosk -g osiris-kiosk /var/lib/msp
 install -d -m 0755 /etc/osiris
 
+# The CLI (--check, --mac, --diagnose, --install-ssh-keys…) through the packaged app's binary.
+install -m 0755 "/opt/OsirisCare Provisioning/resources/bin/osiris-provision" /usr/bin/osiris-provision
+
 units="/opt/OsirisCare Provisioning/resources/systemd"
 for unit in osiris-kiosk.service osiris-provision-headless.service osiris-agent-handover.service osiris-agent-handover.path; do
   install -m 0644 "$units/$unit" "/etc/systemd/system/$unit"

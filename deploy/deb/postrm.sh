@@ -7,6 +7,7 @@ if [ "$1" = "remove" ] || [ "$1" = "purge" ]; then
   fi
   rm -f /etc/systemd/system/osiris-kiosk.service /etc/systemd/system/osiris-provision-headless.service \
     /etc/systemd/system/osiris-agent-handover.service /etc/systemd/system/osiris-agent-handover.path
+  rm -f /usr/bin/osiris-provision
   if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 fi
 exit 0

@@ -13,7 +13,7 @@ import { claimSingleInstance, keepAlive } from './lifecycle.js';
 import { lockNavigation } from './navigation-lock.js';
 import { lockPermissions } from './permissions.js';
 import { parseCommandLine } from './settings.js';
-import { decideStartup } from './startup.js';
+import { cliArguments, decideStartup } from './startup.js';
 import { kioskWindowOptions, showWhenReady } from './window.js';
 
 /** The parts of the `electron` module the kiosk uses; passed in so tests can hand in a fake. */
@@ -39,6 +39,12 @@ export interface KioskProcess {
  */
 export async function startKiosk(electron: ElectronApi, paths: KioskPaths, proc: KioskProcess): Promise<void> {
   const { app } = electron;
+  // `osiris-provision` on the appliance (deploy/bin): the whole CLI through this binary, no window.
+  const cli = cliArguments(proc.argv);
+  if (cli !== undefined) {
+    app.exit(await proc.runCli(cli));
+    return;
+  }
   const parsed = parseCommandLine(proc.argv, proc.env, app.isPackaged);
   if (!parsed.ok) {
     proc.stderr.write(`osiris-kiosk: ${parsed.error}\n`);

@@ -17,3 +17,9 @@ export function decideStartup(headless: HeadlessRequest, config: ConfigState, jo
   if (config.state === 'valid' && !journalPending) return { action: 'handover', reason: `already provisioned (${config.path})` };
   return { action: 'wizard' };
 }
+
+/** The CLI's arguments when the binary was started as `osiris-provision` (`… --cli ARGS`); Chromium's own flags before `--cli` are not the CLI's. */
+export function cliArguments(argv: readonly string[]): string[] | undefined {
+  const at = argv.indexOf('--cli');
+  return at < 0 ? undefined : argv.slice(at + 1);
+}

@@ -43,6 +43,14 @@ describe('startup decision (the seed main())', () => {
     expect(FakeBrowserWindow.instances).toHaveLength(0);
   });
 
+  it('runs the whole CLI for osiris-provision on the appliance (--cli), Chromium flags aside, with no window', async () => {
+    const electron = createFakeElectron();
+    const { cliCalls } = await start(electron, ['--ozone-platform=headless', '--cli', '--check', '--state-dir', '/var/lib/msp', '--json']);
+    expect(cliCalls).toEqual([['--check', '--state-dir', '/var/lib/msp', '--json']]);
+    expect(electron.app.exitCode).toBe(3);
+    expect(FakeBrowserWindow.instances).toHaveLength(0);
+  });
+
   it('runs the interactive CLI for --provision-interactive', async () => {
     const electron = createFakeElectron();
     const { cliCalls } = await start(electron, ['--provision-interactive', '--state-dir', await stateDir(false)]);

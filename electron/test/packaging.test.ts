@@ -87,6 +87,7 @@ describe('the packaged app', () => {
   it('carries the systemd units beside the app, for the deb to install', async () => {
     const { readdir } = await import('node:fs/promises');
     expect((await readdir(join(unpacked, 'resources', 'systemd'))).sort()).toEqual(['osiris-agent-handover.path', 'osiris-agent-handover.service', 'osiris-kiosk.service', 'osiris-provision-headless.service']);
+    expect(await readdir(join(unpacked, 'resources', 'bin'))).toEqual(['osiris-provision']);
   });
 
   it('has a sandbox-loadable preload: one file requiring nothing but electron', async () => {

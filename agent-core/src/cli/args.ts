@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONFIG_FILE_NAME, DEFAULT_API_ENDPOINT, DEFAULT_SERVER_KEY_PATH, DEFAULT_STATE_DIR, DEFAULT_TIMEOUT_MS } from '../constants.js';
 
-export type CliMode = 'help' | 'version' | 'mac' | 'check' | 'diagnose' | 'auto' | 'interactive' | 'dropship' | 'default';
+export type CliMode = 'help' | 'version' | 'mac' | 'check' | 'diagnose' | 'auto' | 'interactive' | 'dropship' | 'install-keys' | 'default';
 
 export interface CliArgs {
   readonly mode: CliMode;
@@ -35,6 +35,7 @@ const OPTIONS = {
   mac: { type: 'boolean' },
   diagnose: { type: 'boolean' },
   'wait-for-assignment': { type: 'boolean' },
+  'install-ssh-keys': { type: 'boolean' },
   'api-endpoint': { type: 'string' },
   config: { type: 'string' },
   'state-dir': { type: 'string' },
@@ -90,8 +91,9 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): P
   if (values.mac === true) modes.push('mac');
   if (values.diagnose === true) modes.push('diagnose');
   if (values['wait-for-assignment'] === true) modes.push('dropship');
+  if (values['install-ssh-keys'] === true) modes.push('install-keys');
   if (modes.length > 1 && !modes.includes('help')) {
-    return { ok: false, error: 'choose one of --provision, --provision-interactive, --wait-for-assignment, --check, --mac, --diagnose' };
+    return { ok: false, error: 'choose one of --provision, --provision-interactive, --wait-for-assignment, --check, --mac, --diagnose, --install-ssh-keys' };
   }
   const empty = emptyPath(values, env);
   if (empty !== undefined) return { ok: false, error: empty };
@@ -137,6 +139,8 @@ Modes (at most one):
   --check                   Exit 0 when provisioned, 1 when provisioning is needed
   --mac                     Print this appliance's MAC address (what a partner assigns in drop-ship)
   --diagnose                Check the network path to Central Command (DNS, TCP, TLS, HTTP, clock)
+  --install-ssh-keys        Install drop-ship SSH keys (kept, signed, beside the config) into --authorized-keys,
+                            after checking Central Command's signature again (run as root at hand-over)
 
 Options:
   --api-endpoint URL        Central Command (default ${DEFAULT_API_ENDPOINT}; env OSIRIS_API_ENDPOINT)

@@ -28,6 +28,10 @@ export async function runMode(args: CliArgs, io: CliIo): Promise<number> {
     }
     case 'diagnose':
       return diagnose(args, io);
+    case 'install-keys': {
+      const { installSshKeys } = await import('./install-keys.js');
+      return installSshKeys(args, io);
+    }
     default:
       return runDefault(args, io);
   }

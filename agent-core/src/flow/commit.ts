@@ -1,6 +1,9 @@
 import { readConfigIds } from '../config/ids.js';
 import { pickOverrides } from '../config/schema.js';
 import { isoSeconds, createConfig } from '../config/write.js';
+import { dirname, join } from 'node:path';
+import { SIGNED_KEYS_FILE_NAME } from '../constants.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 import { ioFailure } from '../fs/io-errors.js';
 import { reportStatus, type ApiOptions } from '../protocol/api.js';
 import { printable } from '../text.js';
@@ -100,7 +103,15 @@ export async function commitSite(ctx: CommitContext): Promise<FlowResult> {
 
 async function installKeys(ctx: CommitContext): Promise<void> {
   const keys = ctx.entry.site.ssh_authorized_keys ?? [];
-  if (ctx.authorizedKeysPath === undefined || keys.length === 0) return;
+  if (keys.length === 0) return;
+  if (ctx.entry.signed !== undefined) {
+    // Kept for a privileged step to install later, after checking the signature itself.
+    const kept = join(dirname(ctx.paths.configPath), SIGNED_KEYS_FILE_NAME);
+    await writeFileAtomic(kept, `${JSON.stringify(ctx.entry.signed)}\n`).catch((err: unknown) => {
+      ctx.run.warn('write-config', `Could not keep the SSH keys for later: ${ioFailure(err, kept).error}`);
+    });
+  }
+  if (ctx.authorizedKeysPath === undefined) return;
   try {
     const result = await installAuthorizedKeys(ctx.authorizedKeysPath, keys);
     for (const skipped of result.skipped) ctx.run.warn('write-config', `Skipped an SSH key from Central Command (${skipped})`);

@@ -117,7 +117,16 @@ function verified(run: FlowRun, answer: Extract<Assignment, { state: 'assigned' 
   if (!reading.ok) return run.fail('verify', fail('bad-response', `The signed drop-ship config lacks ${reading.missing.join(', ')}`));
   for (const warning of reading.warnings) run.warn('verify', `Server answer: ${warning}`);
   run.emit('verify', 'done', 'Signature valid');
-  return { version: 2, source: 'dropship', created_at: at.toISOString(), api_endpoint: endpoint, mac_address: identity.mac_address, hostname: identity.hostname, site: reading.value };
+  return {
+    version: 2,
+    source: 'dropship',
+    created_at: at.toISOString(),
+    api_endpoint: endpoint,
+    mac_address: identity.mac_address,
+    hostname: identity.hostname,
+    site: reading.value,
+    ...(typeof answer.signature === 'string' ? { signed: { canonical: answer.canonical, signature: answer.signature } } : {}),
+  };
 }
 
 function notAssigned(mac: string) {

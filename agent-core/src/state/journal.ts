@@ -28,6 +28,8 @@ export const JournalSchema = z.object({
   mac_address: z.string().regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/),
   hostname: z.string(),
   site: ClaimedSiteSchema,
+  /** A drop-ship answer's signed bytes, kept so its SSH keys can be checked again by whoever installs them. */
+  signed: z.object({ canonical: z.string(), signature: z.string() }).optional(),
 });
 export type JournalEntry = z.infer<typeof JournalSchema>;
 

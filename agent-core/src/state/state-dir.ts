@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { chmod, lstat, mkdir, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CONFIG_FILE_NAME, JOURNAL_FILE_NAME, SIGNED_KEYS_FILE_NAME, SUCCESS_MARKER_NAME } from '../constants.js';
 import { SECRET_DIR_MODE, SECRET_FILE_MODE } from '../fs/atomic-write.js';
 import { ioFailure } from '../fs/io-errors.js';
 import { fail, ok, type Result } from '../result.js';
@@ -43,6 +44,20 @@ export async function trustDirectory(dir: string, create = true): Promise<Result
   if ((stat.mode & 0o777) !== SECRET_DIR_MODE) {
     const fixed = await chmod(dir, SECRET_DIR_MODE).then(() => undefined, (err: unknown) => err);
     if (fixed !== undefined) return ioFailure(fixed, dir, 'secure');
+  }
+  return foreignFiles(dir, uid);
+}
+
+/** The files provisioning trusts; one another user put there (while the directory was open to them) is refused, not used. */
+const TRUSTED_FILES = [CONFIG_FILE_NAME, JOURNAL_FILE_NAME, SUCCESS_MARKER_NAME, SIGNED_KEYS_FILE_NAME];
+
+async function foreignFiles(dir: string, uid: number | undefined): Promise<Result<void>> {
+  if (uid === undefined) return ok(undefined);
+  for (const name of TRUSTED_FILES) {
+    const stat = await lstat(join(dir, name)).catch(() => undefined);
+    if (stat !== undefined && stat.uid !== uid) {
+      return fail('io', `${join(dir, name)} belongs to another user (uid ${stat.uid}): refusing to use it`, 'Someone else could write the state directory; check the appliance, remove the file, then try again.');
+    }
   }
   return ok(undefined);
 }
