@@ -17,7 +17,7 @@ describe('API endpoint policy', () => {
     expect(parseApiEndpoint(url).ok).toBe(true);
   });
 
-  it.each(['http://api.osiriscare.net', 'http://10.0.0.5', 'http://192.168.1.10:8080', 'http://localhost.evil.example'])('refuses plain http to %s', (url) => {
+  it.each(['http://api.osiriscare.net', 'http://10.0.0.5', 'http://192.168.1.10:8080', 'http://localhost.evil.example', 'http://backend.localhost:8080', 'http://LOCALHOST.localhost', 'http://[2001:db8::1]', 'http://[::ffff:10.0.0.1]', 'http://0.0.0.0'])('refuses plain http to %s (attack finding 8: loopback by literal address, or localhost itself, only)', (url) => {
     const result = parseApiEndpoint(url);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error).toContain('https');
@@ -32,7 +32,12 @@ describe('API endpoint policy', () => {
   it('knows which hosts are loopback', () => {
     expect(isLoopbackHost('127.0.0.1')).toBe(true);
     expect(isLoopbackHost('[::1]')).toBe(true);
+    expect(isLoopbackHost('[0:0:0:0:0:0:0:1]')).toBe(true);
+    expect(isLoopbackHost('[::ffff:127.0.0.1]')).toBe(true);
+    expect(isLoopbackHost('localhost')).toBe(true);
     expect(isLoopbackHost('128.0.0.1')).toBe(false);
+    expect(isLoopbackHost('[2001:db8::1]')).toBe(false);
+    expect(isLoopbackHost('foo.localhost')).toBe(false);
     expect(isLoopbackHost('localhost.example.com')).toBe(false);
   });
 

@@ -7,6 +7,7 @@ import { runProvisioningFlow } from '../src/flow/flow.js';
 import { PENDING_CODE, TEST_IDENTITY, useBackend, useTempDir } from '../../test-support/backend.js';
 import { CLI, runCli } from '../../test-support/cli.js';
 import { claimBody, sendJson, useHostileServer } from '../../test-support/hostile-server.js';
+import { runCliInNamespace } from '../../test-support/namespace.js';
 
 const backend = useBackend();
 const hostile = useHostileServer();
@@ -94,5 +95,22 @@ describe('attack finding 10: smaller ones', () => {
     await writeFile(preload, "Object.defineProperty(process, 'versions', { value: { ...process.versions, node: '20.20.2' } }); Object.defineProperty(process, 'version', { value: 'v20.20.2' });\n");
     const { stderr } = await promisify(execFile)(process.execPath, ['-r', preload, CLI, '--check']).catch((err: unknown) => err as { stderr: string; code: number });
     expect(stderr.trim().split('\n')).toEqual(['osiris-provision: needs Node.js 22.12 or newer, and this is v20.20.2. From the project folder run `npx osiris-provision …` (npm brings Node 22); on an appliance use the packaged /usr/bin/osiris-provision.']);
+  });
+});
+
+describe('attack finding 8: localhost is trusted only as far as it resolves to this machine', () => {
+  it('provisions over plain http to localhost when it is loopback', async () => {
+    const server = await backend();
+    const port = new URL(server.url).port;
+    const run = await runCli(['--provision', PENDING_CODE, '--json', '--api-endpoint', `http://localhost:${port}`, '--state-dir', join(await tempDir(), 'msp')]);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true });
+  });
+
+  it('refuses, before sending a byte, a localhost that resolves to a remote address', async () => {
+    const hosts = join(await tempDir(), 'hosts');
+    await writeFile(hosts, '203.0.113.7 localhost\n');
+    const run = await runCliInNamespace(`mount --bind '${hosts}' /etc/hosts`, ['--provision', PENDING_CODE, '--json', '--api-endpoint', 'http://localhost:8080', '--state-dir', join(await tempDir(), 'msp')]);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toEqual({ ok: false, code: 'unreachable', error: 'localhost does not resolve to this machine: refusing plain http to it' });
   });
 });

@@ -1,8 +1,9 @@
+import { lookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { CONNECT_TIMEOUT_MS } from '../constants.js';
-import { isLoopbackHost } from './endpoint.js';
+import { isLoopbackAddress, isLoopbackHost } from './endpoint.js';
 import { describeUnknown, fail, ok, type Result } from '../result.js';
 
 export interface TransportOptions {
@@ -29,6 +30,24 @@ export function createDispatcher(endpoint: URL, options: TransportOptions = {}):
   if (!ca.ok) return ca;
   const tls = ca.data === undefined ? {} : { ca: ca.data };
   const agentOptions = { connect: { ...tls, timeout: CONNECT_TIMEOUT_MS } };
-  if (isLoopbackHost(endpoint.hostname)) return ok(new Agent(agentOptions));
+  // Plain http to `localhost` is allowed only as far as `localhost` really is this machine.
+  if (isLoopbackHost(endpoint.hostname)) return ok(new Agent({ connect: { ...agentOptions.connect, lookup: loopbackOnlyLookup } }));
   return ok(new EnvHttpProxyAgent({ ...agentOptions, requestTls: tls }));
+}
+
+/** A DNS lookup that fails, before any byte is sent, unless every address is a loopback one. */
+export function loopbackOnlyLookup(hostname: string, options: LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void): void {
+  lookup(hostname, { ...options, all: true }, (err, addresses) => {
+    if (err !== null) {
+      callback(err, []);
+      return;
+    }
+    if (addresses.length === 0 || !addresses.every((a) => isLoopbackAddress(a.address))) {
+      const refused: NodeJS.ErrnoException = Object.assign(new Error(`${hostname} does not resolve to this machine: refusing plain http to it`), { code: 'ENOTLOOPBACK' });
+      callback(refused, []);
+      return;
+    }
+    if (options.all === true) callback(null, addresses);
+    else callback(null, addresses[0]?.address ?? '', addresses[0]?.family);
+  });
 }

@@ -33,11 +33,20 @@ export function parseApiEndpoint(input: string): Result<URL> {
   return ok(url);
 }
 
+/**
+ * Literal loopback addresses, and the name `localhost` itself — which the dispatcher then only lets
+ * resolve to a loopback address (see loopbackOnlyLookup). Never `*.localhost` by name alone: a
+ * resolver may well send `backend.localhost` to a remote address, with the code in clear text.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
+  return host === 'localhost' || isLoopbackAddress(host);
+}
+
+export function isLoopbackAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 4) return address.startsWith('127.');
+  if (family === 6) return address === '::1' || /^(0{1,4}:){7}0{0,3}1$/.test(address) || /^::ffff:127\./i.test(address);
   return false;
 }
 

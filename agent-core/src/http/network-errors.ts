@@ -16,6 +16,7 @@ const NOT_SENT_CODES = new Set([
   'EHOSTUNREACH',
   'EADDRNOTAVAIL',
   'UND_ERR_CONNECT_TIMEOUT',
+  'ENOTLOOPBACK',
 ]);
 const TIMEOUT_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
@@ -63,6 +64,12 @@ export function classifyNetworkError(err: unknown, host: string): ClassifiedErro
   if (codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN') || codes.includes('EAI_FAIL')) {
     return {
       failure: fail('unreachable', undefined, `Could not look up ${host} (DNS). A DNS filter (Pi-hole, Umbrella, Fortinet, Sophos) may be blocking it, or the appliance has no DNS server.`),
+      maybeSent,
+    };
+  }
+  if (codes.includes('ENOTLOOPBACK')) {
+    return {
+      failure: fail('unreachable', `${host} does not resolve to this machine: refusing plain http to it`, 'Plain http is only for a backend on this machine; use the https endpoint.'),
       maybeSent,
     };
   }
