@@ -11,7 +11,12 @@ command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 # systemd-analyze: verifies the appliance's unit files (deploy/).
 command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
 command -v openssl >/dev/null 2>&1 || packages+=(openssl)
-command -v script >/dev/null 2>&1 || packages+=(util-linux)
+# script, unshare, mount (util-linux): the pseudo-terminal CLI test; private mount namespaces for the
+# read-only, full-disk and remote-localhost tests.
+command -v script >/dev/null 2>&1 && command -v unshare >/dev/null 2>&1 || packages+=(util-linux mount)
+# Debian's python3 with PyYAML: the agent's own YAML parser and json.dumps, the references the config
+# writer and the drop-ship signature bytes are tested against.
+/usr/bin/python3 -c 'import yaml' >/dev/null 2>&1 || packages+=(python3 python3-yaml)
 if ((${#packages[@]} > 0)); then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: needs root to install: ${packages[*]} (run with sudo, or install them yourself)" >&2

@@ -1,13 +1,14 @@
 import { parse, stringify } from 'yaml';
+import { pyyamlStringTags } from './pyyaml-strings.js';
 import { describeUnknown, fail, ok, type Result } from '../result.js';
 import { AgentLoaderSchema, ApplianceConfigSchema, type ApplianceConfig, type LoadedConfig } from './schema.js';
 import { sealConfigText } from './seal.js';
 
 /**
  * YAML 1.1 on both sides because the compliance agent reads the file with PyYAML (1.1): in 1.1,
- * a plain `12:34:56:78:90:12` is a base-60 integer and `yes`/`on` are booleans. Writing as 1.1
- * makes the library quote any string that a 1.1 reader would take for something else, and the
- * library — never string concatenation — does all quoting, so no value can inject a key.
+ * a plain `12:34:56:78:90:12` is a base-60 integer and `yes`/`on` are booleans. The library —
+ * never string concatenation — builds the document, so no value can inject a key; every string is
+ * written the way PyYAML reads back exactly (pyyaml-strings.ts).
  */
 const YAML_VERSION = '1.1';
 
@@ -17,7 +18,7 @@ export function serializeConfig(config: ApplianceConfig): Result<string> {
     const issue = parsed.error.issues[0];
     return fail('bad-response', `Refusing to write an invalid config (${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'})`);
   }
-  const body = stringify(parsed.data, { version: YAML_VERSION, lineWidth: 0 });
+  const body = stringify(parsed.data, { version: YAML_VERSION, lineWidth: 0, customTags: pyyamlStringTags });
   return ok(sealConfigText(body));
 }
 
