@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,5 +52,36 @@ describe('writeFileAtomic', () => {
     await writeFile(join(dir, '.config.yaml.999.abcdef.tmp'), 'half');
     await writeFileAtomic(join(dir, 'config.yaml'), 'whole');
     expect(await readdir(dir)).toEqual(['config.yaml']);
+  });
+});
+
+describe('attack finding 6: concurrent writers of the same file', () => {
+  const WRITES_PER_WRITER = 300;
+
+  it('never delete each other\'s temp files: 600 writes from two processes all land, and no temp file is left', async () => {
+    const dir = await tempDir();
+    const target = join(dir, 'config.yaml');
+    const module = new URL('../../dist/agent-core/src/fs/atomic-write.js', import.meta.url).href;
+    const script = `const { writeFileAtomic } = await import(${JSON.stringify(module)});
+      const results = await Promise.allSettled(Array.from({ length: ${WRITES_PER_WRITER} }, (_, i) => writeFileAtomic(${JSON.stringify(target)}, 'child ' + i)));
+      process.stdout.write(String(results.filter((r) => r.status === 'rejected').length));`;
+    const child = new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--input-type=module', '-e', script], (err, stdout) => (err === null ? resolve(stdout) : reject(err)));
+    });
+    const ours = await Promise.allSettled(Array.from({ length: WRITES_PER_WRITER }, (_, i) => writeFileAtomic(target, `parent ${i}`)));
+    expect(ours.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(await child).toBe('0');
+    expect(await readFile(target, 'utf8')).toMatch(/^(parent|child) \d+$/);
+    expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('still removes a temp file whose writer is gone', async () => {
+    const dir = await tempDir();
+    const orphan = join(dir, '.config.yaml.999999.abcdef012345.tmp');
+    await writeFile(orphan, 'half');
+    const live = join(dir, `.config.yaml.${process.pid}.abcdef012345.tmp`);
+    await writeFile(live, 'in progress');
+    await writeFileAtomic(join(dir, 'config.yaml'), 'whole');
+    expect((await readdir(dir)).sort()).toEqual([`.config.yaml.${process.pid}.abcdef012345.tmp`, 'config.yaml']);
   });
 });
