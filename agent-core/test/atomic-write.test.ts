@@ -66,7 +66,10 @@ describe('attack finding 6: concurrent writers of the same file', () => {
       const results = await Promise.allSettled(Array.from({ length: ${WRITES_PER_WRITER} }, (_, i) => writeFileAtomic(${JSON.stringify(target)}, 'child ' + i)));
       process.stdout.write(String(results.filter((r) => r.status === 'rejected').length));`;
     const child = new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, ['--input-type=module', '-e', script], (err, stdout) => (err === null ? resolve(stdout) : reject(err)));
+      execFile(process.execPath, ['--input-type=module', '-e', script], (err, stdout) => {
+        if (err === null) resolve(stdout);
+        else reject(err);
+      });
     });
     const ours = await Promise.allSettled(Array.from({ length: WRITES_PER_WRITER }, (_, i) => writeFileAtomic(target, `parent ${i}`)));
     expect(ours.filter((r) => r.status === 'rejected')).toEqual([]);
