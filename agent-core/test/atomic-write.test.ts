@@ -68,7 +68,7 @@ describe('attack finding 6: concurrent writers of the same file', () => {
     const child = new Promise<string>((resolve, reject) => {
       execFile(process.execPath, ['--input-type=module', '-e', script], (err, stdout) => {
         if (err === null) resolve(stdout);
-        else reject(err);
+        else reject(new Error(err.message));
       });
     });
     const ours = await Promise.allSettled(Array.from({ length: WRITES_PER_WRITER }, (_, i) => writeFileAtomic(target, `parent ${i}`)));
