@@ -9,7 +9,5 @@ if (major < 22 || (major === 22 && minor < 12)) {
   process.exit(2);
 }
 require('node:module').enableCompileCache?.();
-const { main } = require('../dist/cli/osiris-provision.cjs');
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+const { main, exitWhenFlushed } = require('../dist/cli/osiris-provision.cjs');
+main(process.argv.slice(2)).then(exitWhenFlushed);

@@ -23,6 +23,8 @@ export const FALLBACK_HOSTNAME = 'osiriscare-appliance';
 /** The seed's overall timeout for a claim; also the default for every call's overall deadline. */
 export const DEFAULT_TIMEOUT_MS = 45_000;
 export const CONNECT_TIMEOUT_MS = 10_000;
+/** Requests that may be in flight at once on the run's one connection (status report and config fetch). */
+export const PIPELINE_DEPTH = 2;
 /** Responses from the provisioning API are small JSON documents; anything larger is hostile. */
 export const MAX_RESPONSE_BYTES = 256 * 1024;
 

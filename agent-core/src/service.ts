@@ -76,6 +76,8 @@ export class ProvisioningService {
   #run: { source: 'claim' | 'dropship'; events: ProgressEvent[] } | undefined;
   #stopBeats: (() => void) | undefined;
   readonly #poller: DropshipPoller;
+  /** One client per backend for the service's life: the connection a heartbeat warms is the one the claim uses. */
+  readonly #clients = new Map<string, HttpClient>();
 
   constructor(options: ServiceOptions = {}) {
     this.#options = options;
@@ -142,11 +144,13 @@ export class ProvisioningService {
   async validate(code: string, endpoint?: string): Promise<ValidateOutcome> {
     const target = this.#endpoint(endpoint);
     if (!target.ok) return target;
-    const result = await validateProvisionCode(code, { apiEndpoint: target.data, ...this.#http() });
+    const client = this.#client(target.data);
+    if (!client.ok) return client;
+    const result = await validateProvisionCode(code, { client: client.data });
     if (result.ok) {
-      // While the technician reads the Confirm screen: the dashboard sees the box, and the connection stays warm.
+      // While the technician reads the Confirm screen: the dashboard sees the box, and the connection stays warm for the claim.
       this.#stopBeats?.();
-      this.#stopBeats = startHeartbeats({ identity: this.#identity, code, apiEndpoint: target.data, ...this.#http(), retry: { attempts: 1 } });
+      this.#stopBeats = startHeartbeats({ identity: this.#identity, code, client: client.data, retry: { attempts: 1 } });
       return result;
     }
     if (!isNetworkFailure(result)) return result;
@@ -165,6 +169,7 @@ export class ProvisioningService {
     }
     this.#stopBeats?.();
     this.#stopBeats = undefined;
+    const client = this.#client(target.data);
     this.#run = { source: 'claim', events: [] };
     try {
       return await runProvisioningFlow({
@@ -175,6 +180,7 @@ export class ProvisioningService {
         stateDir: this.#paths.stateDir,
         identity: this.#identity,
         http: this.#http(),
+        ...(client.ok ? { client: client.data } : {}),
         purpose: 'the kiosk',
         ...(this.#options.authorizedKeysPath === undefined ? {} : { authorizedKeysPath: this.#options.authorizedKeysPath }),
         onEvent: (event) => {
@@ -210,6 +216,18 @@ export class ProvisioningService {
   stop(): void {
     this.#stopBeats?.();
     this.#poller.stop();
+    for (const client of this.#clients.values()) void client.close();
+    this.#clients.clear();
+  }
+
+  #client(endpoint: string): Result<HttpClient> {
+    const known = this.#clients.get(endpoint);
+    if (known !== undefined) return ok(known);
+    const url = parseApiEndpoint(endpoint);
+    if (!url.ok) return url;
+    const created = HttpClient.create({ endpoint: url.data, ...this.#http() });
+    if (created.ok) this.#clients.set(endpoint, created.data);
+    return created;
   }
 
   #record(source: 'claim' | 'dropship', event: ProgressEvent): void {

@@ -5,6 +5,8 @@ import { HELP_TEXT, parseCliArgs, type CliArgs } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { processIo, safeIo, writeJson, writeLine, type CliIo } from './io.js';
 
+export { exitWhenFlushed } from './io.js';
+
 /**
  * `osiris-provision`. Only what `--check`, `--mac`, `--help` need is imported up front: the check
  * runs at every boot, so it must start as fast as Node itself; provisioning loads the rest.

@@ -33,15 +33,18 @@ export async function finishWithServer(ctx: FinishContext): Promise<Finished> {
   const key = entry.site.api_key;
   const applianceId = entry.site.appliance_id;
 
+  // The status report and the settings fetch go out together, pipelined on the run's one connection: one round trip, not two.
   run.emit('report-status', 'running', 'Reporting progress to Central Command');
-  const configuring = await reportStatus({ appliance_id: applianceId, status: 'configuring', progress_percent: 75, message: 'Configuration written' }, key, api);
+  run.emit('fetch-config', 'running', 'Fetching appliance settings');
+  const [configuring, fetched] = await Promise.all([
+    reportStatus({ appliance_id: applianceId, status: 'configuring', progress_percent: 75, message: 'Configuration written' }, key, api),
+    fetchApplianceConfig(applianceId, api),
+  ]);
   if (configuring.ok) run.emit('report-status', 'done', 'Status: configuring');
   else run.warn('report-status', `Could not report status: ${configuring.error}`);
   await run.after('report-status');
 
-  run.emit('fetch-config', 'running', 'Fetching appliance settings');
   let clinicName: string | undefined;
-  const fetched = await fetchApplianceConfig(applianceId, api);
   if (!fetched.ok) {
     run.warn('fetch-config', `Could not fetch appliance settings: ${fetched.error}; defaults kept`);
   } else {

@@ -5,7 +5,7 @@ import { HttpClient, type HttpClientOptions } from '../http/client.js';
 import { runPreflight } from '../http/preflight.js';
 import { getIdentity, type ApplianceIdentity } from '../identity/index.js';
 import { claimProvisionCode, isUnusableAnswer, validateProvisionCode, type ApiOptions, type ClaimAnswer } from '../protocol/api.js';
-import { isNetworkFailure, type Failure } from '../result.js';
+import { isNetworkFailure, ok, type Failure } from '../result.js';
 import { printable } from '../text.js';
 import { codeFingerprint, type JournalEntry } from '../state/journal.js';
 import { commitSite } from './commit.js';
@@ -30,6 +30,8 @@ export interface FlowOptions {
   readonly preflight?: 'always' | 'on-failure' | 'never';
   readonly identity?: ApplianceIdentity;
   readonly http?: Omit<HttpClientOptions, 'endpoint'>;
+  /** An open client to reuse (the kiosk's, warmed while the technician reads Confirm), when it is for the run's endpoint. Not closed here. */
+  readonly client?: HttpClient;
   /** Where to install SSH keys a drop-ship config carries (claims carry none today). */
   readonly authorizedKeysPath?: string;
   /** Who runs this, as a second run will be told when it finds the lock taken. */
@@ -75,7 +77,9 @@ export async function runProvisioningFlow(options: FlowOptions): Promise<FlowRes
 
   const endpointText = prepared.kind === 'resume' ? prepared.entry.api_endpoint : (options.apiEndpoint ?? DEFAULT_API_ENDPOINT);
   const endpoint = parseApiEndpoint(endpointText);
-  const client = endpoint.ok ? HttpClient.create({ ...options.http, endpoint: endpoint.data }) : endpoint;
+  const given = endpoint.ok && options.client !== undefined && endpointToString(options.client.endpoint) === endpointToString(endpoint.data) ? options.client : undefined;
+  const reuse = given !== undefined;
+  const client = given !== undefined ? ok(given) : endpoint.ok ? HttpClient.create({ ...options.http, endpoint: endpoint.data }) : endpoint;
   if (!client.ok) {
     await prepared.lock.release();
     return run.fail('prepare', client);
@@ -102,7 +106,7 @@ export async function runProvisioningFlow(options: FlowOptions): Promise<FlowRes
     return await commit(journalEntry(claimed.data, endpointToString(client.data.endpoint), claimCode, identity, now()), false);
   } finally {
     await prepared.lock.release();
-    await client.data.close();
+    if (!reuse) await client.data.close();
   }
 }
 

@@ -43,6 +43,12 @@ export interface CallSpec<T> {
   /** Overrides of the client's retry count and overall deadline for this call. */
   readonly attempts?: number;
   readonly timeoutMs?: number;
+  /**
+   * May share the connection's pipeline with another call in flight (HTTP/1.1 pipelining): for
+   * calls that are harmless to repeat (a status report, a config fetch), so a pair of them costs one
+   * round trip on one connection instead of two, or a second connection.
+   */
+  readonly pipelined?: boolean;
 }
 
 /** The usual decoder: the answer must be JSON matching the schema. */
@@ -123,6 +129,7 @@ export class HttpClient {
           ...spec.headers,
         },
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+        ...(spec.pipelined === true ? { idempotent: true, blocking: false } : {}),
       });
     } catch (err) {
       const { failure, maybeSent } = classifyNetworkError(err, this.endpoint.hostname);

@@ -2,7 +2,7 @@ import { lookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
-import { CONNECT_TIMEOUT_MS } from '../constants.js';
+import { CONNECT_TIMEOUT_MS, PIPELINE_DEPTH } from '../constants.js';
 import { isLoopbackAddress, isLoopbackHost } from './endpoint.js';
 import { describeUnknown, fail, ok, type Result } from '../result.js';
 
@@ -29,9 +29,10 @@ export function createDispatcher(endpoint: URL, options: TransportOptions = {}):
   const ca = trustedCas(options.caFile);
   if (!ca.ok) return ca;
   const tls = ca.data === undefined ? {} : { ca: ca.data };
-  const agentOptions = { connect: { ...tls, timeout: CONNECT_TIMEOUT_MS } };
+  // One connection for a whole run (one TLS handshake), with room to pipeline a pair of harmless calls.
+  const agentOptions = { connections: 1, pipelining: PIPELINE_DEPTH, connect: { ...tls, timeout: CONNECT_TIMEOUT_MS } };
   // Plain http to `localhost` is allowed only as far as `localhost` really is this machine.
-  if (isLoopbackHost(endpoint.hostname)) return ok(new Agent({ connect: { ...agentOptions.connect, lookup: loopbackOnlyLookup } }));
+  if (isLoopbackHost(endpoint.hostname)) return ok(new Agent({ ...agentOptions, connect: { ...agentOptions.connect, lookup: loopbackOnlyLookup } }));
   return ok(new EnvHttpProxyAgent({ ...agentOptions, requestTls: tls }));
 }
 

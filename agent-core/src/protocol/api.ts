@@ -134,6 +134,7 @@ export async function reportStatus(status: StatusRequest, apiKey: string, option
         timeoutMs: STATUS_TIMEOUT_MS,
         headers: { authorization: `Bearer ${apiKey}` },
         mapError: mapStatusError,
+        pipelined: true,
       },
       options.signal,
     ),
@@ -169,7 +170,7 @@ export async function sendHeartbeat(heartbeat: HeartbeatInput, options: ApiOptio
 export async function fetchApplianceConfig(applianceId: string, options: ApiOptions = {}): Promise<Result<ApplianceConfigResponse>> {
   return withClient(options, (client) =>
     client.call(
-      { method: 'GET', path: API_PATHS.config(applianceId), decode: bySchema(ApplianceConfigResponseSchema), idempotent: true, mapError: mapUnknownAppliance },
+      { method: 'GET', path: API_PATHS.config(applianceId), decode: bySchema(ApplianceConfigResponseSchema), idempotent: true, pipelined: true, mapError: mapUnknownAppliance },
       options.signal,
     ),
   );

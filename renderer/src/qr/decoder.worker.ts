@@ -7,11 +7,13 @@
 import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader';
 import wasmUrl from 'zxing-wasm/reader/zxing_reader.wasm?url';
 import type { DecodeReply, DecodeRequest } from './messages';
-import { decodeFrame, READER_OPTIONS, type Frame } from './pipeline';
+import { decodeFrame, EXTRA_PASS_COUNT, READER_OPTIONS, type Frame } from './pipeline';
 
 declare const self: DedicatedWorkerGlobalScope;
 
 let prepared: Promise<unknown> | undefined;
+/** Which extra pass the next empty frame gets: they take turns (see decodeFrame). */
+let nextPass = 0;
 
 async function read(frame: Frame): Promise<string | undefined> {
   // zxing-wasm reads any {data, width, height}: no copy into a new ImageData.
@@ -25,7 +27,8 @@ self.onmessage = async (event: MessageEvent<DecodeRequest>) => {
     prepared ??= prepareZXingModule({ overrides: { locateFile: (path: string, prefix: string) => (path.endsWith('.wasm') ? new URL(wasmUrl, self.location.href).href : prefix + path) }, fireImmediately: true });
     await prepared;
     const started = performance.now();
-    const outcome = await decodeFrame({ data: new Uint8ClampedArray(buffer), width, height }, read);
+    const outcome = await decodeFrame({ data: new Uint8ClampedArray(buffer), width, height }, read, nextPass);
+    if (outcome.text === undefined) nextPass = (nextPass + 1) % EXTRA_PASS_COUNT;
     const reply: DecodeReply = { id, kind: 'result', ms: performance.now() - started, ...(outcome.text === undefined ? {} : { text: outcome.text }) };
     self.postMessage(reply);
   } catch (err) {

@@ -31,23 +31,32 @@ export interface DecodeOutcome {
   readonly pass?: number;
 }
 
-type Pass = (gray: Uint8Array) => Uint8Array;
+type Pass = (gray: Uint8Array, width: number, height: number) => Uint8Array;
 
 /**
  * Extra passes tried only on a frame where nothing was found. Cheap tone curves recover washed-out,
- * dark or glare-flattened codes; heavy filters (CLAHE, unsharp mask) cost 20–90 ms and recovered
- * nothing in measurements (TOOLCHAIN.md), so there are none here.
+ * dark or glare-flattened codes; a local (adaptive) threshold recovers codes in uneven light that
+ * global curves miss; heavy filters (CLAHE, unsharp mask) cost 20–90 ms and recovered nothing in
+ * measurements (TOOLCHAIN.md), so there are none here.
  */
-const EXTRA_PASSES: readonly Pass[] = [stretchContrast, (g) => toneCurve(g, 0.5), (g) => toneCurve(g, 2)];
+const EXTRA_PASSES: readonly Pass[] = [stretchContrast, (g) => toneCurve(g, 0.5), (g) => toneCurve(g, 2), adaptiveThreshold];
+export const EXTRA_PASS_COUNT = EXTRA_PASSES.length;
 
-export async function decodeFrame(frame: Frame, read: ReadFn): Promise<DecodeOutcome> {
+/**
+ * Decodes a frame as it is, then with extra passes where nothing was found. A still image (the
+ * corpus benchmark) gets every pass; a live camera frame gets one, `extraPass`, chosen in turn by the
+ * scanner: consecutive frames differ little, so cycling the passes keeps the decode rate while an
+ * empty frame costs one decode and one pass instead of four (the per-frame budget is 10 ms).
+ */
+export async function decodeFrame(frame: Frame, read: ReadFn, extraPass?: number): Promise<DecodeOutcome> {
   const direct = await read(frame);
   if (direct !== undefined) return { text: direct, pass: 0 };
   const gray = toGray(frame);
-  for (let i = 0; i < EXTRA_PASSES.length; i += 1) {
+  const passes = extraPass === undefined ? EXTRA_PASSES.map((_, i) => i) : [extraPass % EXTRA_PASSES.length];
+  for (const i of passes) {
     const pass = EXTRA_PASSES[i];
     if (pass === undefined) continue;
-    const text = await read(fromGray(pass(gray), frame.width, frame.height));
+    const text = await read(fromGray(pass(gray, frame.width, frame.height), frame.width, frame.height));
     if (text !== undefined) return { text, pass: i + 1 };
   }
   return {};
@@ -95,4 +104,39 @@ function toneCurve(gray: Uint8Array, gamma: number): Uint8Array {
   const table = new Uint8Array(256);
   for (let v = 0; v < 256; v += 1) table[v] = Math.round(255 * (v / 255) ** gamma);
   return gray.map((v) => table[v] ?? v);
+}
+
+/** A local threshold window of about 60 pixels across a 640-wide frame, and how far below the local mean is dark. */
+const WINDOW = 61;
+const OFFSET = 7;
+
+/**
+ * Black where a pixel is darker than the mean of the window around it (minus a small offset), white
+ * elsewhere: a code half in shadow, half in a lamp's light becomes one clean pattern. An integral
+ * image makes each window's mean four lookups, so the pass costs the same whatever the window.
+ */
+export function adaptiveThreshold(gray: Uint8Array, width: number, height: number): Uint8Array {
+  const stride = width + 1;
+  const integral = new Uint32Array(stride * (height + 1));
+  for (let y = 0; y < height; y += 1) {
+    let row = 0;
+    for (let x = 0; x < width; x += 1) {
+      row += gray[y * width + x] ?? 0;
+      integral[(y + 1) * stride + x + 1] = (integral[y * stride + x + 1] ?? 0) + row;
+    }
+  }
+  const half = WINDOW >> 1;
+  const out = new Uint8Array(gray.length);
+  for (let y = 0; y < height; y += 1) {
+    const top = Math.max(0, y - half);
+    const bottom = Math.min(height, y + half + 1);
+    for (let x = 0; x < width; x += 1) {
+      const left = Math.max(0, x - half);
+      const right = Math.min(width, x + half + 1);
+      const sum = (integral[bottom * stride + right] ?? 0) - (integral[top * stride + right] ?? 0) - (integral[bottom * stride + left] ?? 0) + (integral[top * stride + left] ?? 0);
+      const mean = sum / ((bottom - top) * (right - left));
+      out[y * width + x] = (gray[y * width + x] ?? 0) < mean - OFFSET ? 0 : 255;
+    }
+  }
+  return out;
 }
