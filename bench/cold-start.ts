@@ -9,6 +9,8 @@ import { interleave, timeProcess } from './process-timing.js';
 import { median } from './stats.js';
 
 const CLI = fileURLToPath(new URL('../../bin/osiris-provision.cjs', import.meta.url));
+const REFERENCE = fileURLToPath(new URL('../../bench/reference/provision.py', import.meta.url));
+const PYTHON = process.env.OSIRIS_TEST_PYTHON ?? '/usr/bin/python3';
 const node = process.execPath;
 
 export interface ColdStartResult {
@@ -17,6 +19,8 @@ export interface ColdStartResult {
   readonly checkMissingMs: number;
   readonly provisionMs: number;
   readonly provisionBaselineMs: number;
+  /** The reference Python client (the seed's agent: claim with urllib, config with PyYAML), same backend, same run. */
+  readonly referenceMs: number;
 }
 
 /** `--check` (both answers) and a full `--provision` against `node -e 0`, measured in one run. */
@@ -36,7 +40,7 @@ export async function measureColdStart(rounds: number, provisionRounds: number):
       { name: 'check-missing', run: () => timeProcess(node, [CLI, '--check', '--state-dir', join(dir, 'empty')], 1) },
     ], rounds);
 
-    const codes = Array.from({ length: provisionRounds + 2 }, (_, i) => ({ code: `BENCH${String(i).padStart(11, '0')}`, partner: 'nepa-it', client_name: `Bench Clinic ${i}`, status: 'pending' as const }));
+    const codes = Array.from({ length: 2 * (provisionRounds + 2) }, (_, i) => ({ code: `BENCH${String(i).padStart(11, '0')}`, partner: 'nepa-it', client_name: `Bench Clinic ${i}`, status: 'pending' as const }));
     const server = await startServer({ fixture: { ...defaultFixture(), codes }, rateLimit: false });
     let next = 0;
     const provision = await interleave([
@@ -48,6 +52,13 @@ export async function measureColdStart(rounds: number, provisionRounds: number):
           return timeProcess(node, [CLI, '--provision', codes[i]?.code ?? '', '--api-endpoint', server.url, '--state-dir', join(dir, `p${i}`)], 0);
         },
       },
+      {
+        name: 'reference',
+        run: () => {
+          const i = next++;
+          return timeProcess(PYTHON, [REFERENCE, codes[i]?.code ?? '', server.url, join(dir, `r${i}`)], 0);
+        },
+      },
     ], provisionRounds, 1);
     await server.close();
 
@@ -57,6 +68,7 @@ export async function measureColdStart(rounds: number, provisionRounds: number):
       checkMissingMs: median(check.get('check-missing') ?? []),
       provisionMs: median(provision.get('provision') ?? []),
       provisionBaselineMs: median(provision.get('node') ?? []),
+      referenceMs: median(provision.get('reference') ?? []),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

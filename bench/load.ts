@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
@@ -44,9 +45,21 @@ export async function runLoad(url: string, connections: number, durationMs: numb
   return { requests: done, rps: done / elapsed, statuses };
 }
 
-/** Starts a server script in its own process and waits for the URL it prints. */
-export async function startChildServer(script: string, args: readonly string[] = []): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * The server gets CPU 0 and this process (the load generator) CPU 1, where taskset and two CPUs are
+ * there: otherwise both share the cores unpinned and the figures measure the scheduler as much.
+ */
+export function pinning(): { server: string[]; pinned: boolean } {
+  const cpus = availableParallelism();
+  const taskset = spawnSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
+  const pinned = cpus >= 2 && taskset.status === 0;
+  return { server: pinned ? ['taskset', '-c', '0'] : [], pinned };
+}
+
+/** Starts a server script in its own process (pinned as `prefix` says) and waits for the URL it prints. */
+export async function startChildServer(script: string, args: readonly string[] = [], prefix: readonly string[] = []): Promise<{ url: string; child: ChildProcess }> {
+  const [command, ...rest] = [...prefix, process.execPath, script, ...args];
+  const child = spawn(command ?? process.execPath, rest, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => { reject(new Error(`${script} exited ${String(code)}`)); });

@@ -6,7 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { ProvisioningService } from '../agent-core/src/service.js';
 import { defaultFixture } from '../mock-server/src/fixtures.js';
 import { startServer } from '../mock-server/src/server.js';
-import { startDelayProxy } from './delay-proxy.js';
+import { startDelayProxy, type DelayProxy } from '../test-support/delay-proxy.js';
+
+interface Timed {
+  readonly ms: number;
+  readonly trips: number;
+  readonly connections: number;
+}
 import { timeProcess } from './process-timing.js';
 import { median } from './stats.js';
 
@@ -14,16 +20,20 @@ const CLI = fileURLToPath(new URL('../../bin/osiris-provision.cjs', import.meta.
 const REFERENCE = fileURLToPath(new URL('../../bench/reference/provision.py', import.meta.url));
 const PYTHON = process.env.OSIRIS_TEST_PYTHON ?? '/usr/bin/python3';
 
+export interface Trips {
+  /** Counted from the traffic through the proxy (see DelayProxy.roundTrips): exact, whatever the load. */
+  readonly counted: number;
+  /** Estimated from time: (time over the slow link − time over an instant one) / RTT. Noisy on a busy machine. */
+  readonly timed: number;
+  readonly connections: number;
+}
+
 export interface RoundTrips {
   readonly rttMs: number;
-  /** Round trips on the critical path: (time over the slow link − time over a 0 ms link) / RTT. */
-  readonly cli: number;
-  readonly cliConnections: number;
-  readonly reference: number;
-  readonly referenceConnections: number;
+  readonly cli: Trips;
+  readonly reference: Trips;
   /** From the Confirm tap to Success, on the connection the validate/heartbeat warmed. */
-  readonly kiosk: number;
-  readonly kioskConnections: number;
+  readonly kiosk: Trips;
 }
 
 /**
@@ -37,47 +47,51 @@ export async function measureRoundTrips(rttMs: number, rounds: number): Promise<
   const server = await startServer({ fixture: { ...defaultFixture(), codes }, rateLimit: false });
   let next = 0;
   const nextCode = () => codes[next++]?.code ?? '';
-  const over = async (rtt: number, run: (url: string) => Promise<number>) => {
+  const over = async (rtt: number, run: (url: string, proxy: DelayProxy) => Promise<Timed>) => {
     const proxy = await startDelayProxy(new URL(server.url), rtt);
     const times: number[] = [];
-    const before = proxy.connections();
-    for (let i = 0; i < rounds; i += 1) times.push(await run(proxy.url));
-    const connections = (proxy.connections() - before) / rounds;
+    const counted: number[] = [];
+    const connections: number[] = [];
+    for (let i = 0; i < rounds; i += 1) {
+      const timed = await run(proxy.url, proxy);
+      times.push(timed.ms);
+      counted.push(timed.trips);
+      connections.push(timed.connections);
+    }
     await proxy.close();
-    return { time: median(times), connections };
+    return { time: median(times), counted: median(counted), connections: median(connections) };
   };
-  const cli = (url: string) => timeProcess(process.execPath, [CLI, '--provision', nextCode(), '--api-endpoint', url, '--state-dir', join(dir, `cli-${next}`)], 0);
-  const reference = (url: string) => timeProcess(PYTHON, [REFERENCE, nextCode(), url, join(dir, `ref-${next}`)], 0);
-  const kiosk = async (url: string) => {
+  /** Runs `work` and reports its time and the proxy's round trips and connections during it. */
+  const watched = async (proxy: DelayProxy, work: () => Promise<number>): Promise<Timed> => {
+    const trips = proxy.roundTrips();
+    const connections = proxy.connections();
+    const ms = await work();
+    return { ms, trips: proxy.roundTrips() - trips, connections: proxy.connections() - connections };
+  };
+  const cli = (url: string, proxy: DelayProxy) => watched(proxy, () => timeProcess(process.execPath, [CLI, '--provision', nextCode(), '--api-endpoint', url, '--state-dir', join(dir, `cli-${next}`)], 0));
+  const reference = (url: string, proxy: DelayProxy) => watched(proxy, () => timeProcess(PYTHON, [REFERENCE, nextCode(), url, join(dir, `ref-${next}`)], 0));
+  const kiosk = async (url: string, proxy: DelayProxy) => {
     const service = new ProvisioningService({ apiEndpoint: url, stateDir: join(dir, `kiosk-${next}`) });
     const code = nextCode();
+    // The technician's check of the code opens (and warms) the connection; the tap on Confirm starts the clock.
     const validated = await service.validate(code);
     if (!validated.ok) throw new Error(validated.error);
-    const started = performance.now();
-    const result = await service.provision({ code });
-    const elapsed = performance.now() - started;
+    const timed = await watched(proxy, async () => {
+      const started = performance.now();
+      const result = await service.provision({ code });
+      if (!result.ok) throw new Error(result.error);
+      return performance.now() - started;
+    });
     service.stop();
-    if (!result.ok) throw new Error(result.error);
-    return elapsed;
+    return timed;
   };
   try {
-    const measure = async (run: (url: string) => Promise<number>) => {
+    const measure = async (run: (url: string, proxy: DelayProxy) => Promise<Timed>): Promise<Trips> => {
       const fast = await over(0, run);
       const slow = await over(rttMs, run);
-      return { trips: Math.max(0, (slow.time - fast.time) / rttMs), connections: slow.connections };
+      return { counted: slow.counted, timed: Math.max(0, (slow.time - fast.time) / rttMs), connections: slow.connections };
     };
-    const cliResult = await measure(cli);
-    const referenceResult = await measure(reference);
-    const kioskResult = await measure(kiosk);
-    return {
-      rttMs,
-      cli: cliResult.trips,
-      cliConnections: cliResult.connections,
-      reference: referenceResult.trips,
-      referenceConnections: referenceResult.connections,
-      kiosk: kioskResult.trips,
-      kioskConnections: kioskResult.connections,
-    };
+    return { rttMs, cli: await measure(cli), reference: await measure(reference), kiosk: await measure(kiosk) };
   } finally {
     await server.close();
     await rm(dir, { recursive: true, force: true });

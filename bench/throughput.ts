@@ -1,72 +1,77 @@
-import { writeFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
-import { defaultFixture } from '../mock-server/src/fixtures.js';
-import { runLoad, startChildServer, type LoadRequest } from './load.js';
+import { pinning, runLoad, startChildServer } from './load.js';
 import { median } from './stats.js';
 
 const MOCK = fileURLToPath(new URL('./servers/mock.js', import.meta.url));
 const BARE = fileURLToPath(new URL('./servers/bare-koa.js', import.meta.url));
+const FAIR = fileURLToPath(new URL('./servers/fair-koa.js', import.meta.url));
 const MAC = '84:3A:5B:91:B6:61';
 const CONNECTIONS = 50;
 const ROUNDS = 3;
+/** Codes seeded per claim round: the warm-up's measured rate × the round's length, times this margin. */
+const CODE_MARGIN = 2;
 
 export interface ThroughputResult {
+  readonly pinned: boolean;
   readonly bareGetRps: number;
   readonly barePostRps: number;
+  readonly fairPostRps: number;
   readonly validateRps: number;
   readonly claimRps: number;
   readonly claimsServed: number;
+  /** Claim rounds that ran out of codes before their time was up (their figure is still counted, over the time they ran). */
+  readonly exhaustedRounds: number;
   readonly raceWinners: number;
   readonly raceRequests: number;
 }
 
 const code = (prefix: string, i: number) => `${prefix}${String(i).padStart(16 - prefix.length, '0')}`;
+const claimBody = (prefix: string) => (i: number) => JSON.stringify({ provision_code: code(prefix, i), mac_address: MAC, hostname: 'bench' });
 
-/** Validate and claim requests per second at 50 connections, against a bare Koa handler; then a claim race. */
-export async function measureThroughput(durationMs: number, claimCodes: number): Promise<ThroughputResult> {
-  const dir = await mkdtemp(join(tmpdir(), 'osiris-bench-'));
-  const fixturePath = join(dir, 'fixture.json');
-  const codes = Array.from({ length: claimCodes }, (_, i) => ({ code: code('L', i), partner: 'nepa-it', client_name: `Load ${i}` }));
-  const race = Array.from({ length: 100 }, (_, i) => ({ code: code('R', i), partner: 'nepa-it', client_name: `Race ${i}` }));
-  await writeFile(fixturePath, JSON.stringify({ ...defaultFixture(), codes: [...codes, ...race, { code: 'ABCD1234EFGH5678', partner: 'nepa-it', client_name: 'Clinic ABC' }] }));
-
-  const bare = await startChildServer(BARE);
-  const mock = await startChildServer(MOCK, [fixturePath]);
+/**
+ * Validate and claim requests per second at 50 connections, beside two baselines measured in the
+ * same run: a bare Koa handler (reads nothing) and a fair one (the same body reader, a Map lookup, a
+ * claim-sized answer). Server and load generator on separate CPUs where possible. Then a claim race.
+ */
+export async function measureThroughput(durationMs: number): Promise<ThroughputResult> {
+  const pin = pinning();
+  const bare = await startChildServer(BARE, [], pin.server);
+  const fair = await startChildServer(FAIR, [], pin.server);
+  // A first mock, for the warm-up that measures how many codes a round needs.
+  const probe = await startChildServer(MOCK, ['W', '200000'], pin.server);
+  let mock: Awaited<ReturnType<typeof startChildServer>> | undefined;
   try {
-    // Each measurement follows an unmeasured warm-up of the same load, and the bare handler and the
-    // mock take turns, round after round: medians of rounds, so drift hits both alike.
-    const counters = new Map<string, number>();
-    const measure = async (key: string, url: string, next: (i: number) => LoadRequest | undefined, warm: boolean) => {
-      const counted = () => {
-        const i = counters.get(key) ?? 0;
-        counters.set(key, i + 1);
-        return next(i);
-      };
-      if (warm) await runLoad(url, CONNECTIONS, Math.min(1_000, durationMs), counted);
-      return runLoad(url, CONNECTIONS, durationMs, counted);
-    };
-    const validatePath = '/api/provision/validate/ABCD1234EFGH5678';
-    const claimBody = (i: number) => JSON.stringify({ provision_code: code('L', i), mac_address: MAC, hostname: 'bench' });
-    const samples = { bareGet: [] as number[], validate: [] as number[], barePost: [] as number[], claim: [] as number[] };
+    const warm = await runLoad(probe.url, CONNECTIONS, Math.min(1_000, durationMs), (i) => ({ method: 'POST', path: '/api/provision/claim', body: claimBody('W')(i) }));
+    const perRound = Math.ceil(((warm.rps * durationMs) / 1000) * CODE_MARGIN) + 1000;
+    probe.child.kill();
+    const prefixes = Array.from({ length: ROUNDS }, (_, r) => `L${r}`);
+    mock = await startChildServer(MOCK, [...prefixes.flatMap((p) => [p, String(perRound)]), 'R', '100'], pin.server);
+    const mockUrl = mock.url;
+
+    const samples = { bareGet: [] as number[], validate: [] as number[], barePost: [] as number[], fairPost: [] as number[], claim: [] as number[] };
     let claimsServed = 0;
+    let exhaustedRounds = 0;
+    const validatePath = '/api/provision/validate/ABCD1234EFGH5678';
+    // The contenders take turns, round after round, after an unmeasured warm-up each: medians of rounds.
+    for (const target of [bare.url, fair.url, mockUrl]) await runLoad(target, CONNECTIONS, Math.min(500, durationMs), () => ({ method: 'GET', path: validatePath }));
     for (let round = 0; round < ROUNDS; round += 1) {
-      const warm = round === 0;
-      samples.bareGet.push((await measure('bare-get', bare.url, () => ({ method: 'GET', path: validatePath }), warm)).rps);
-      samples.validate.push((await measure('validate', mock.url, () => ({ method: 'GET', path: validatePath }), warm)).rps);
-      samples.barePost.push((await measure('bare-post', bare.url, (i) => ({ method: 'POST', path: '/api/provision/claim', body: claimBody(i) }), warm)).rps);
-      const claim = await measure('claim', mock.url, (i) => (i < claimCodes ? { method: 'POST', path: '/api/provision/claim', body: claimBody(i) } : undefined), warm);
-      if (claim.statuses[200] !== claim.requests) throw new Error(`claims failed: ${JSON.stringify(claim.statuses)}`);
-      samples.claim.push(claim.rps);
-      claimsServed += claim.requests;
+      samples.bareGet.push((await runLoad(bare.url, CONNECTIONS, durationMs, () => ({ method: 'GET', path: validatePath }))).rps);
+      samples.validate.push((await runLoad(mockUrl, CONNECTIONS, durationMs, () => ({ method: 'GET', path: validatePath }))).rps);
+      samples.barePost.push((await runLoad(bare.url, CONNECTIONS, durationMs, (i) => ({ method: 'POST', path: '/api/provision/claim', body: claimBody('X')(i) }))).rps);
+      samples.fairPost.push((await runLoad(fair.url, CONNECTIONS, durationMs, (i) => ({ method: 'POST', path: '/api/provision/claim', body: claimBody('X')(i) }))).rps);
+      const prefix = prefixes[round] ?? 'L';
+      const claim = await runLoad(mockUrl, CONNECTIONS, durationMs, (i) => (i < perRound ? { method: 'POST', path: '/api/provision/claim', body: claimBody(prefix)(i) } : undefined));
+      // Never a lost round: only successful claims count, over the time the round actually ran.
+      if ((claim.statuses[200] ?? 0) < claim.requests) exhaustedRounds += 1;
+      samples.claim.push(((claim.statuses[200] ?? 0) / claim.requests) * claim.rps);
+      claimsServed += claim.statuses[200] ?? 0;
     }
 
     // 1,000 concurrent claims, ten for each of 100 codes: exactly one may win per code.
     const agent = new Agent({ connections: 1000 });
     const attempts = Array.from({ length: 1000 }, (_, i) =>
-      request(`${mock.url}/api/provision/claim`, {
+      request(`${mockUrl}/api/provision/claim`, {
         method: 'POST',
         dispatcher: agent,
         headers: { 'content-type': 'application/json' },
@@ -80,17 +85,21 @@ export async function measureThroughput(durationMs: number, claimCodes: number):
     await agent.close();
 
     return {
+      pinned: pin.pinned,
       bareGetRps: median(samples.bareGet),
       barePostRps: median(samples.barePost),
+      fairPostRps: median(samples.fairPost),
       validateRps: median(samples.validate),
       claimRps: median(samples.claim),
       claimsServed,
+      exhaustedRounds,
       raceWinners: statuses.filter((s) => s === 200).length,
       raceRequests: statuses.length,
     };
   } finally {
     bare.child.kill();
-    mock.child.kill();
-    await rm(dir, { recursive: true, force: true });
+    fair.child.kill();
+    probe.child.kill();
+    mock?.child.kill();
   }
 }

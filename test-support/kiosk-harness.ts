@@ -11,6 +11,8 @@ import { serveRenderer } from './static-server.js';
 
 export const RENDERER_DIST = join(projectRoot(), 'dist', 'wizard');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Debian's Chromium as root, headless, with nothing reaching for the network on its own (TOOLCHAIN.md). */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] as const;
 
 /** What the harness adds to the page's global scope (typed here: this file is checked without the DOM lib). */
 interface PageGlobals {
@@ -63,7 +65,7 @@ export async function openKiosk(options: KioskOptions): Promise<Kiosk> {
     executablePath: CHROMIUM,
     headless: true,
     viewport: options.viewport ?? { width: 1280, height: 800 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...cameraArgs],
+    args: [...CHROMIUM_ARGS, ...cameraArgs],
   });
   const server = await serveRenderer(RENDERER_DIST);
   const problems: string[] = [];

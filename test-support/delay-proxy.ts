@@ -10,14 +10,23 @@ export interface DelayProxy {
   readonly url: string;
   /** Connections accepted so far. */
   connections(): number;
+  /**
+   * Round trips so far, counted from the traffic rather than timed (so a loaded machine cannot blur
+   * them): one per connection opened (its handshake), and one each time the client speaks after the
+   * server last spoke on that connection (a new request that had to wait for an answer). Requests
+   * sent back to back — pipelined — share one round trip.
+   */
+  roundTrips(): number;
   close(): Promise<void>;
 }
 
 export async function startDelayProxy(target: URL, rttMs: number): Promise<DelayProxy> {
   let accepted = 0;
+  let trips = 0;
   const sockets = new Set<Socket>();
-  const relay = (from: Socket, to: Socket) => {
+  const relay = (from: Socket, to: Socket, onData: () => void) => {
     from.on('data', (chunk: Buffer) => {
+      onData();
       setTimeout(() => { if (!to.destroyed) to.write(chunk); }, rttMs / 2);
     });
     from.on('end', () => { setTimeout(() => { to.end(); }, rttMs / 2); });
@@ -25,12 +34,18 @@ export async function startDelayProxy(target: URL, rttMs: number): Promise<Delay
   };
   const server: Server = createServer((client) => {
     accepted += 1;
+    trips += 1;
+    let lastSpoke: 'client' | 'server' | undefined;
     sockets.add(client);
     client.pause();
     setTimeout(() => {
       const upstream = connect(Number(target.port), target.hostname, () => {
-        relay(client, upstream);
-        relay(upstream, client);
+        relay(client, upstream, () => {
+          if (lastSpoke === 'server') trips += 1;
+          if (lastSpoke === undefined) trips += 1;
+          lastSpoke = 'client';
+        });
+        relay(upstream, client, () => { lastSpoke = 'server'; });
         client.resume();
       });
       sockets.add(upstream);
@@ -43,6 +58,7 @@ export async function startDelayProxy(target: URL, rttMs: number): Promise<Delay
   return {
     url: `http://127.0.0.1:${port}`,
     connections: () => accepted,
+    roundTrips: () => trips,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => { resolve(); }));
