@@ -76,5 +76,8 @@ export interface LiveChange {
   readonly remove: { readonly [T in LiveTable]?: readonly string[] };
 }
 
+/** What GET and POST /dashboard/session tell the page: the CSRF token to send back, and when the session ends. Never the cookie. */
+export type SessionInfo = { readonly signed_in: true; readonly csrf_token: string; readonly expires_at: string } | { readonly signed_in: false };
+
 /** The event names on /api/admin/events. */
 export const LIVE_EVENTS = { snapshot: 'snapshot', change: 'change', signedOut: 'signed-out' } as const;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { HttpError, parseOr422 } from '../errors.js';
 import { rateLimit } from '../rate-limit.js';
 import { LOGIN_ATTEMPTS } from './limits.js';
+import type { SessionInfo } from './protocol.js';
 import { requireSameOrigin } from './same-origin.js';
 import { clearSessionCookie, sessionOf, setSessionCookie } from './session-cookie.js';
 import { sameSecret } from './secrets.js';
@@ -13,11 +14,6 @@ import type { Session, SessionStore } from './sessions.js';
 const TOKEN_MAX = 1024;
 const SignInSchema = z.object({ token: z.string().min(1).max(TOKEN_MAX) });
 
-/** What the page learns about its session: the CSRF token to send back, and when it ends. Never the cookie. */
-export interface SessionInfo {
-  readonly csrf_token: string;
-  readonly expires_at: string;
-}
 
 /**
  * POST /dashboard/session signs in with the admin token (JSON body, never a URL), GET says whether
@@ -26,7 +22,7 @@ export interface SessionInfo {
  */
 export function sessionRoutes(router: Router, token: string, sessions: SessionStore, now: () => number): void {
   const limiter = rateLimit(LOGIN_ATTEMPTS, now, (ctx) => ctx.ip);
-  const info = (session: Session): SessionInfo => ({ csrf_token: session.csrf, expires_at: new Date(sessions.expiresAt(session)).toISOString() });
+  const info = (session: Session): SessionInfo => ({ signed_in: true, csrf_token: session.csrf, expires_at: new Date(sessions.expiresAt(session)).toISOString() });
 
   router.post('/dashboard/session', limiter, (ctx) => {
     // No session yet, so no CSRF token: the origin check alone stops a page elsewhere signing this browser in.
@@ -42,9 +38,11 @@ export function sessionRoutes(router: Router, token: string, sessions: SessionSt
     ctx.body = info(session);
   });
 
+  // Not signed in is an ordinary answer here (200), not an error: the page asks before it knows.
   router.get('/dashboard/session', (ctx) => {
     noStore(ctx);
-    ctx.body = info(signedIn(ctx, sessions));
+    const session = sessionOf(ctx, sessions);
+    ctx.body = session === undefined ? ({ signed_in: false } satisfies SessionInfo) : info(session);
   });
 
   router.delete('/dashboard/session', (ctx) => {

@@ -28,6 +28,6 @@ export class ViewDiff {
       changed ||= upsert[table] !== undefined || remove[table] !== undefined;
       this.#sent.set(table, now);
     }
-    return changed ? ({ upsert, remove } as LiveChange) : undefined;
+    return changed ? { upsert, remove } : undefined;
   }
 }
