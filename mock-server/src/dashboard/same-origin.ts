@@ -17,7 +17,8 @@ export function requireSameOrigin(ctx: Context, session?: Session): void {
   const site = ctx.get('sec-fetch-site');
   if (site !== '' && site !== 'same-origin') throw forbidden();
   const origin = ctx.get('origin');
-  if (origin !== '' && origin !== ctx.origin) throw forbidden();
+  // Built here: Koa 3's ctx.origin echoes the request's Origin header rather than naming this server.
+  if (origin !== '' && origin !== `${ctx.protocol}://${ctx.host}`) throw forbidden();
   if (session !== undefined && !sameSecret(ctx.get(CSRF_HEADER), session.csrf)) throw forbidden();
 }
 

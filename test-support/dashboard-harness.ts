@@ -1,0 +1,83 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from './kiosk-harness.js';
+
+/** Generous waits on a shared two-core machine; these are not timing assertions. */
+export const DASHBOARD_WAIT_MS = 15_000;
+export const LAPTOP = { width: 1280, height: 800 } as const;
+export const PHONE = { width: 390, height: 844 } as const;
+
+/** What the harness adds to the page (typed here: this file is checked without the DOM lib). */
+interface PageGlobals {
+  document: { addEventListener(type: 'securitypolicyviolation', listener: (event: { violatedDirective: string; blockedURI: string }) => void): void };
+}
+
+export interface DashboardBrowser {
+  readonly page: Page;
+  readonly context: BrowserContext;
+  /** CSP violations, console errors and page errors seen so far; the tests require none unless they expect one. */
+  readonly problems: string[];
+  close(): Promise<void>;
+}
+
+/** The partner dashboard in Chromium, started as the kiosk harness starts it. */
+export async function openDashboard(url: string, options: { headless?: boolean; viewport?: { width: number; height: number } } = {}): Promise<DashboardBrowser> {
+  const profile = await mkdtemp(join(tmpdir(), 'osiris-dashboard-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: options.headless ?? true,
+    viewport: options.viewport ?? LAPTOP,
+    args: [...CHROMIUM_ARGS],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
+  await page.addInitScript(() => {
+    (globalThis as unknown as PageGlobals).document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  await page.goto(url);
+  return {
+    page,
+    context,
+    problems,
+    close: async () => {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function signIn(page: Page, token: string): Promise<void> {
+  await page.getByLabel('Admin token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('live-status').getByText('Live').waitFor({ timeout: DASHBOARD_WAIT_MS });
+}
+
+/** Mints a code through the form and returns it as the card shows it. */
+export async function mintCode(page: Page, clientName: string, options: { site?: string; expiry?: string } = {}): Promise<string> {
+  await page.getByLabel('Client name').fill(clientName);
+  if (options.site !== undefined) await page.getByLabel(/^Site/).fill(options.site);
+  if (options.expiry !== undefined) await page.getByLabel('Expires after').selectOption({ label: options.expiry });
+  await page.getByRole('button', { name: 'Mint code' }).click();
+  const card = codeCard(page);
+  await card.getByText(clientName).waitFor({ timeout: DASHBOARD_WAIT_MS });
+  return (await card.getAttribute('data-code')) ?? '';
+}
+
+export const codeCard = (page: Page): Locator => page.locator('article.code-card');
+/** The card's QR code (the print label holds another, hidden on screen). */
+export const cardQr = (page: Page): Locator => codeCard(page).locator('svg.qr');
+export const applianceRow = (page: Page, mac: string): Locator => page.locator(`tr[data-mac="${mac}"]`);
+export const codeRow = (page: Page, code: string): Locator => page.locator(`tr[data-code="${code}"]`);
+
+/** The QR code exactly as the page draws it, as a PNG (what a camera pointed at the screen would see). */
+export function qrScreenshot(page: Page): Promise<Buffer> {
+  return cardQr(page).screenshot();
+}
