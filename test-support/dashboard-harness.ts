@@ -67,7 +67,7 @@ export async function mintCode(page: Page, clientName: string, options: { site?:
   if (options.expiry !== undefined) await page.getByLabel('Expires after').selectOption({ label: options.expiry });
   await page.getByRole('button', { name: 'Mint code' }).click();
   const card = codeCard(page);
-  await card.getByText(clientName).waitFor({ timeout: DASHBOARD_WAIT_MS });
+  await card.locator('.facts').getByText(clientName, { exact: true }).waitFor({ timeout: DASHBOARD_WAIT_MS });
   return (await card.getAttribute('data-code')) ?? '';
 }
 
@@ -80,4 +80,12 @@ export const codeRow = (page: Page, code: string): Locator => page.locator(`tr[d
 /** The QR code exactly as the page draws it, as a PNG (what a camera pointed at the screen would see). */
 export function qrScreenshot(page: Page): Promise<Buffer> {
   return cardQr(page).screenshot();
+}
+
+/** Waits two animation frames: a resize or a live update has been laid out and painted. */
+export async function settle(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((resolve) => {
+    const frame = (globalThis as unknown as { requestAnimationFrame: (callback: () => void) => void }).requestAnimationFrame;
+    frame(() => { frame(resolve); });
+  }));
 }

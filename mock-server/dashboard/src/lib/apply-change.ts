@@ -1,4 +1,4 @@
-import { TABLE_KEYS, type DashboardView, type LiveChange, type LiveTable } from '../../../src/dashboard/protocol';
+import { TABLE_KEYS, type DashboardView, type LiveChange, type LiveTable } from '../../../src/dashboard/protocol.js';
 
 /** The view with a change applied: rows replaced or added (new ones at the end, as the server orders them), keys removed. */
 export function applyChange(view: DashboardView, change: LiveChange): DashboardView {
