@@ -5,19 +5,17 @@
  * running with its partner dashboard and prints one line to open it, until Ctrl-C
  * (`npm run demo -- --exit` stops after the CLI part).
  */
-import { randomBytes } from 'node:crypto';
 import { rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { main as provisionCli } from '../agent-core/src/cli/main.js';
 import { DASHBOARD_PATH, NOT_BUILT_MESSAGE } from '../mock-server/src/dashboard/index.js';
 import { startServer } from '../mock-server/src/server.js';
+import { demoAdminToken } from './demo-token.js';
 
 const DEMO_CODE = 'ABCD1234EFGH5678';
-/** 24 random bytes: a fresh admin token per run unless OSIRIS_MOCK_ADMIN_TOKEN names one. */
-const TOKEN_BYTES = 24;
 const stateDir = resolve(process.env.OSIRIS_DEMO_STATE_DIR ?? join('.state', 'demo'));
 const exitAfterCli = process.argv.includes('--exit');
-const adminToken = process.env.OSIRIS_MOCK_ADMIN_TOKEN ?? randomBytes(TOKEN_BYTES).toString('base64url');
+const adminToken = demoAdminToken();
 
 await rm(stateDir, { recursive: true, force: true });
 const server = await startServer({ port: 0, host: '127.0.0.1', adminToken });

@@ -102,7 +102,6 @@ describe('partner dashboard in Chromium', () => {
     await row.getByTestId('status').getByText('active').waitFor();
     expect(await row.locator('.steps .step-name').allTextContents()).toEqual(['claimed', 'configuring 75 %', 'active 100 %']);
     expect(await row.getByTestId('last-contact').textContent()).toMatch(/^(just now|\d s ago)$/);
-    await page.getByTestId('codes-title');
     await codeRow(page, PENDING_CODE).getByTestId('status').getByText('claimed').waitFor();
   });
 
