@@ -1,7 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from './kiosk-harness.js';
 
 /** Generous waits on a shared two-core machine; these are not timing assertions. */
@@ -22,16 +19,20 @@ export interface DashboardBrowser {
   close(): Promise<void>;
 }
 
-/** The partner dashboard in Chromium, started as the kiosk harness starts it. */
-export async function openDashboard(url: string, options: { headless?: boolean; viewport?: { width: number; height: number } } = {}): Promise<DashboardBrowser> {
-  const profile = await mkdtemp(join(tmpdir(), 'osiris-dashboard-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: options.headless ?? true,
-    viewport: options.viewport ?? LAPTOP,
-    args: [...CHROMIUM_ARGS],
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
+/** Chromium started as the kiosk harness starts it, for several dashboard pages (a test file's worth) to share. */
+export function launchChromium(options: { headless?: boolean } = {}): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: options.headless ?? true, args: [...CHROMIUM_ARGS] });
+}
+
+/**
+ * The partner dashboard in Chromium, in a fresh profile: its own browser, or a new context (no
+ * cookies, no cache) of a shared one.
+ */
+export async function openDashboard(url: string, options: { headless?: boolean; viewport?: { width: number; height: number }; browser?: Browser } = {}): Promise<DashboardBrowser> {
+  const own = options.browser === undefined ? await launchChromium(options) : undefined;
+  const context = await (own ?? options.browser)?.newContext({ viewport: options.viewport ?? LAPTOP });
+  if (context === undefined) throw new Error('no browser to open the dashboard in');
+  const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
@@ -49,7 +50,7 @@ export async function openDashboard(url: string, options: { headless?: boolean; 
     problems,
     close: async () => {
       await context.close();
-      await rm(profile, { recursive: true, force: true });
+      await own?.close();
     },
   };
 }

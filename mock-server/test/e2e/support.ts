@@ -1,11 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterEach, expect } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { StartOptions } from '../../src/server.js';
 import { accessibilityViolations, horizontalOverflow } from '../../../test-support/axe.js';
 import { useBackend } from '../../../test-support/backend.js';
-import { LAPTOP, openDashboard, PHONE, settle, signIn, type DashboardBrowser } from '../../../test-support/dashboard-harness.js';
+import { LAPTOP, launchChromium, openDashboard, PHONE, settle, signIn, type DashboardBrowser } from '../../../test-support/dashboard-harness.js';
 import { projectRoot } from '../../../test-support/paths.js';
 
 export const TOKEN = 'lab-token-0123456789abcdef';
@@ -15,6 +15,14 @@ export const SCREENS = join(projectRoot(), 'test-artifacts', 'screens', 'dashboa
 export function useDashboard() {
   const backend = useBackend();
   const open: DashboardBrowser[] = [];
+  // One Chromium per file, a fresh context (no cookies, no cache) per test: starting Chromium is the slow part.
+  let chromium: Browser | undefined;
+  beforeAll(async () => {
+    chromium = await launchChromium();
+  });
+  afterAll(async () => {
+    await chromium?.close();
+  });
   afterEach(async () => {
     const browsers = open.splice(0);
     for (const browser of browsers) expect(browser.problems, 'CSP violations or console errors').toEqual([]);
@@ -22,7 +30,7 @@ export function useDashboard() {
   });
   return async (options: { backend?: StartOptions; signedIn?: boolean } = {}) => {
     const server = await backend({ adminToken: TOKEN, ...options.backend });
-    const browser = await openDashboard(`${server.url}/dashboard/`);
+    const browser = await openDashboard(`${server.url}/dashboard/`, chromium === undefined ? {} : { browser: chromium });
     open.push(browser);
     if (options.signedIn !== false) await signIn(browser.page, TOKEN);
     return { server, browser, page: browser.page };
