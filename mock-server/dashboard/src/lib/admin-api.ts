@@ -1,5 +1,5 @@
-import type { CodeView, DropshipView } from '../../../src/dashboard/protocol';
-import type { Faults } from '../../../src/faults';
+import type { CodeView, DropshipView } from '../../../src/dashboard/protocol.js';
+import type { Faults } from '../../../src/faults.js';
 import { request, type Answer } from './http';
 import type { Session } from './session.svelte';
 

@@ -1,5 +1,5 @@
-import type { FaultRoute } from '../../../src/fault-routes';
-import type { Faults } from '../../../src/faults';
+import type { FaultRoute } from '../../../src/fault-routes.js';
+import type { Faults } from '../../../src/faults.js';
 
 export type FaultSetting = NonNullable<Faults[FaultRoute]>;
 

@@ -1,4 +1,4 @@
-import { LIVE_EVENTS, type DashboardView, type LiveChange, type SessionInfo } from '../../../src/dashboard/protocol';
+import { LIVE_EVENTS, type DashboardView, type LiveChange, type SessionInfo } from '../../../src/dashboard/protocol.js';
 import { applyChange } from './apply-change';
 import { request } from './http';
 

@@ -1,6 +1,6 @@
 import { request } from './http';
 
-import type { SessionInfo } from '../../../src/dashboard/protocol';
+import type { SessionInfo } from '../../../src/dashboard/protocol.js';
 
 const SESSION_PATH = '/dashboard/session';
 const HTTP_UNAUTHORIZED = 401;
