@@ -94,6 +94,12 @@ export function adminRoutes({ store, fixture, faults, guard, feed }: AdminRouteO
     ctx.body = { faults: faults.get() };
   });
   router.get('/events', (ctx) => {
+    // The router answers HEAD with GET routes: a HEAD gets the headers, never a stream nobody reads.
+    if (ctx.method === 'HEAD') {
+      ctx.type = 'text/event-stream';
+      ctx.status = 200;
+      return;
+    }
     feed.open(ctx, guardedSession(ctx));
   });
   return router;

@@ -36,6 +36,13 @@ describe('live feed (GET /api/admin/events)', () => {
     stream.close();
   });
 
+  it('answers HEAD without opening a stream', async () => {
+    const server = await backend({ adminToken: TOKEN });
+    const head = await fetch(`${server.url}/api/admin/events`, { method: 'HEAD', headers: BEARER });
+    expect([head.status, head.headers.get('content-type')]).toEqual([200, 'text/event-stream; charset=utf-8']);
+    expect(server.mock.dashboard?.feed.viewers).toBe(0);
+  });
+
   it('refuses a viewer without a session or token', async () => {
     const server = await backend({ adminToken: TOKEN });
     const stream = await openSse(`${server.url}/api/admin/events`, { cookie: 'osiris_dashboard_session=forged' });
