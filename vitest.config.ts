@@ -1,5 +1,5 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -12,6 +12,8 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['agent-core/test/**/*.test.ts', 'mock-server/test/**/*.test.ts', 'electron/test/**/*.test.ts'],
+          // The dashboard's browser tests run with the kiosk's, one Chromium at a time.
+          exclude: [...configDefaults.exclude, 'mock-server/test/e2e/**'],
           environment: 'node',
           // CLI and crash tests run the built bin (dist/); `npm test` builds first.
           globalSetup: ['test-support/require-build.ts'],
@@ -20,7 +22,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          include: ['renderer/test/e2e/**/*.test.ts'],
+          include: ['renderer/test/e2e/**/*.test.ts', 'mock-server/test/e2e/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           // One Chromium at a time: two cores, and each kiosk test owns a camera and a backend.

@@ -11,7 +11,7 @@ import { serveRenderer } from './static-server.js';
 
 export const RENDERER_DIST = join(projectRoot(), 'dist', 'wizard');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Debian's Chromium as root, headless, with nothing reaching for the network on its own (TOOLCHAIN.md). */
+/** How every test, demo and benchmark browser is started: Debian's Chromium as root, headless, nothing reaching for the network on its own (TOOLCHAIN.md). */
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] as const;
 
 /** What the harness adds to the page's global scope (typed here: this file is checked without the DOM lib). */
@@ -38,6 +38,8 @@ export interface KioskOptions {
   readonly clock?: boolean;
   /** Start drop-ship in the background, as the kiosk shell does at boot. */
   readonly dropship?: boolean;
+  /** A visible window (`npm run demo:kiosk` on a machine with a display); headless by default. */
+  readonly headless?: boolean;
 }
 
 export interface Kiosk {
@@ -63,7 +65,7 @@ export async function openKiosk(options: KioskOptions): Promise<Kiosk> {
     : [];
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
-    headless: true,
+    headless: options.headless ?? true,
     viewport: options.viewport ?? { width: 1280, height: 800 },
     args: [...CHROMIUM_ARGS, ...cameraArgs],
   });

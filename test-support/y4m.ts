@@ -1,9 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import QRCode from 'qrcode';
+import sharp from 'sharp';
 
 const WIDTH = 640;
 const HEIGHT = 480;
 const FRAMES = 10;
+/** How much of the frame's height a code held up to the camera fills. */
+const CODE_SHARE = 0.6;
+const PAPER = 200;
 
 /**
  * A Y4M video for Chromium's fake camera (--use-file-for-fake-video-capture) showing a QR code of
@@ -11,11 +15,11 @@ const FRAMES = 10;
  * code centred, as held up to a camera.
  */
 export async function writeQrVideo(path: string, text: string | undefined): Promise<void> {
-  const luma = Buffer.alloc(WIDTH * HEIGHT, 200);
+  const luma = Buffer.alloc(WIDTH * HEIGHT, PAPER);
   if (text !== undefined) {
     const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
     const size = qr.modules.size;
-    const scale = Math.floor(Math.min(WIDTH, HEIGHT) * 0.6 / (size + 8));
+    const scale = Math.floor(Math.min(WIDTH, HEIGHT) * CODE_SHARE / (size + 8));
     const side = (size + 8) * scale;
     const left = Math.floor((WIDTH - side) / 2);
     const top = Math.floor((HEIGHT - side) / 2);
@@ -28,6 +32,25 @@ export async function writeQrVideo(path: string, text: string | undefined): Prom
       }
     }
   }
+  await writeLumaVideo(path, luma);
+}
+
+/**
+ * The same, showing an image (a screenshot of a QR code on a page): grey, scaled to fill
+ * CODE_SHARE of the frame's height, centred on paper. The camera sees what the page drew.
+ */
+export async function writeImageVideo(path: string, image: Buffer): Promise<void> {
+  const side = Math.round(HEIGHT * CODE_SHARE);
+  const picture = await sharp(image).flatten({ background: '#ffffff' }).greyscale().resize(side, side, { fit: 'contain', background: '#ffffff', kernel: 'nearest' }).raw().toBuffer();
+  const luma = Buffer.alloc(WIDTH * HEIGHT, PAPER);
+  const left = Math.floor((WIDTH - side) / 2);
+  const top = Math.floor((HEIGHT - side) / 2);
+  for (let y = 0; y < side; y += 1) picture.copy(luma, (top + y) * WIDTH + left, y * side, (y + 1) * side);
+  await writeLumaVideo(path, luma);
+}
+
+/** Y4M 4:2:0: the grey picture as luma, neutral chroma, a few identical frames (Chromium loops the file). */
+async function writeLumaVideo(path: string, luma: Buffer): Promise<void> {
   const chroma = Buffer.alloc((WIDTH / 2) * (HEIGHT / 2) * 2, 128);
   const header = Buffer.from(`YUV4MPEG2 W${WIDTH} H${HEIGHT} F10:1 Ip A1:1 C420jpeg\n`);
   const frames: Buffer[] = [header];

@@ -1,9 +1,12 @@
+import Router from '@koa/router';
 import Koa from 'koa';
 import { errorBodies } from './errors.js';
 import { jsonBody } from './json-body.js';
 import { FaultTable, type Faults } from './faults.js';
 import { defaultFixture, type Fixture } from './fixtures.js';
 import { DEFAULT_RATE_LIMIT, rateLimit, type RateLimitOptions } from './rate-limit.js';
+import { createDashboard, dashboardOffRoutes, type Dashboard } from './dashboard/index.js';
+import type { LiveFeedOptions } from './dashboard/live-feed.js';
 import { adminRoutes } from './routes/admin.js';
 import { provisionRoutes } from './routes/provision.js';
 import { signerFromSeed, type Signer } from './signing.js';
@@ -32,6 +35,10 @@ export interface MockServerOptions {
   readonly now?: () => number;
   /** Resolves once the last change is on disk (a state file); a claim is answered only after it. */
   readonly durable?: () => Promise<void>;
+  /** The built dashboard app (served at /dashboard/ with an admin token); `<repo>/dist/dashboard` by default. */
+  readonly dashboardDir?: string;
+  /** Test seam: the live feed's coalescing and keep-alive periods. */
+  readonly live?: LiveFeedOptions;
 }
 
 export interface MockApp {
@@ -40,6 +47,8 @@ export interface MockApp {
   readonly faults: FaultTable;
   readonly fixture: Fixture;
   readonly signer: Signer;
+  /** The partner dashboard, present when the admin API is on. */
+  readonly dashboard?: Dashboard;
 }
 
 export const DEFAULT_BODY_LIMIT = 16 * 1024;
@@ -75,9 +84,23 @@ export function createApp(options: MockServerOptions = {}): MockApp {
     ...(options.durable === undefined ? {} : { durable: options.durable }),
   });
   app.use(provision.routes()).use(provision.allowedMethods());
+  let dashboard: Dashboard | undefined;
   if (options.adminToken !== undefined && options.adminToken !== '') {
-    const admin = adminRoutes(options.adminToken, store, fixture, faults);
+    dashboard = createDashboard({
+      token: options.adminToken,
+      store,
+      fixture,
+      ...(options.dashboardDir === undefined ? {} : { dir: options.dashboardDir }),
+      ...(options.now === undefined ? {} : { now: options.now }),
+      ...(options.live === undefined ? {} : { live: options.live }),
+    });
+    const admin = adminRoutes({ store, fixture, faults, guard: dashboard.guard, feed: dashboard.feed });
+    app.use(dashboard.router.routes()).use(dashboard.router.allowedMethods());
     app.use(admin.routes()).use(admin.allowedMethods());
+  } else {
+    const off = new Router({ sensitive: true, strict: true });
+    dashboardOffRoutes(off);
+    app.use(off.routes());
   }
-  return { app, store, faults, fixture, signer };
+  return { app, store, faults, fixture, signer, ...(dashboard === undefined ? {} : { dashboard }) };
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DASHBOARD_PATH, NOT_BUILT_MESSAGE } from './dashboard/index.js';
 import { startServer } from './server.js';
 import { loadSigner } from './signing.js';
 import { StateFileError } from './state-file.js';
@@ -8,9 +9,10 @@ const USAGE = `Usage: osiris-mock-server [--port N] [--host H] [--fixtures FILE]
                           [--real-quirks] [--signing-key FILE] [--dropship-retry SECONDS]
 
 Serves /api/provision/* like Central Command today, seeded from a fixture file. Prints one JSON
-line {"url", "server_key", "codes":[{"code","status","partner"}]} once listening; server_key is the
-hex Ed25519 public key drop-ship configs are signed with (give it to the appliance as its
---server-key file). The admin API (/api/admin/*) is on only with --admin-token (or
+line {"url", "server_key", "codes":[{"code","status","partner"}], "dashboard"} once listening;
+server_key is the hex Ed25519 public key drop-ship configs are signed with (give it to the
+appliance as its --server-key file). The admin API (/api/admin/*) and the partner dashboard
+(/dashboard/, signed in with the same token) are on only with --admin-token (or
 OSIRIS_MOCK_ADMIN_TOKEN). --real-quirks reproduces today's backend defects (FIDELITY.md).`;
 
 /** `osiris-mock-server`: a small front to startServer for demos and labs. */
@@ -68,7 +70,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const codes = [...running.mock.store.codes.values()].map((record) => ({ code: record.code, status: record.status, partner: record.partner }));
-  process.stdout.write(`${JSON.stringify({ url: running.url, server_key: running.mock.signer.publicKeyHex, codes })}\n`);
+  const dashboard = running.mock.dashboard;
+  process.stdout.write(`${JSON.stringify({ url: running.url, server_key: running.mock.signer.publicKeyHex, codes, ...(dashboard === undefined ? {} : { dashboard: `${running.url}${DASHBOARD_PATH}` }) })}\n`);
+  if (dashboard !== undefined && !dashboard.files.built) process.stderr.write(`osiris-mock-server: ${NOT_BUILT_MESSAGE} (looked in ${dashboard.files.dir})\n`);
   const stop = () => {
     void running.close().then(() => process.exit(0));
   };

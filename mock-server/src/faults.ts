@@ -1,5 +1,6 @@
 import type { Context, Next } from 'koa';
 import { z } from 'zod';
+import { FAULT_ROUTES, type FaultRoute } from './fault-routes.js';
 
 /** Misbehaviour on demand, per route, for tests and demos of what the appliance does when the backend fails. */
 export const FaultSchema = z.object({
@@ -16,8 +17,7 @@ export const FaultSchema = z.object({
 });
 export type Fault = z.infer<typeof FaultSchema>;
 
-export const FAULT_ROUTES = ['claim', 'validate', 'status', 'heartbeat', 'config', 'rekey', 'dropship', 'health'] as const;
-export type FaultRoute = (typeof FAULT_ROUTES)[number];
+export { FAULT_ROUTES, type FaultRoute };
 
 export const FaultsSchema = z.partialRecord(z.enum(FAULT_ROUTES), FaultSchema);
 /** What callers pass (defaults not yet applied); the table keeps the parsed form. */

@@ -23,7 +23,7 @@ const MAX_CLIENTS = 10_000;
  * the start of its Authorization header in fixed windows; past any window's limit, 429 with
  * `{"detail": "Rate limit exceeded. Please slow down.", "retry_after": N}` and a Retry-After header.
  */
-export function rateLimit(windows: RateLimitOptions = DEFAULT_RATE_LIMIT, now: () => number = Date.now) {
+export function rateLimit(windows: RateLimitOptions = DEFAULT_RATE_LIMIT, now: () => number = Date.now, clientOf: (ctx: Context) => string = backendClient) {
   const clients = new Map<string, { start: number; count: number }[]>();
   return async (ctx: Context, next: Next): Promise<void> => {
     if (ctx.method !== 'POST') {
@@ -31,7 +31,7 @@ export function rateLimit(windows: RateLimitOptions = DEFAULT_RATE_LIMIT, now: (
       return;
     }
     const at = now();
-    const key = `${ctx.ip}|${ctx.get('authorization').slice(0, AUTH_PREFIX)}`;
+    const key = clientOf(ctx);
     if (!clients.has(key) && clients.size >= MAX_CLIENTS) prune(clients, at, windows);
     const counters = clients.get(key) ?? windows.map(() => ({ start: at, count: 0 }));
     clients.set(key, counters);
@@ -48,6 +48,11 @@ export function rateLimit(windows: RateLimitOptions = DEFAULT_RATE_LIMIT, now: (
     }
     await next();
   };
+}
+
+/** How the backend tells clients apart: address plus the start of the Authorization header. */
+function backendClient(ctx: Context): string {
+  return `${ctx.ip}|${ctx.get('authorization').slice(0, AUTH_PREFIX)}`;
 }
 
 function prune(clients: Map<string, { start: number }[]>, at: number, windows: RateLimitOptions): void {

@@ -53,9 +53,11 @@ describe('admin API', () => {
     expect((await post(`${server.url}/api/admin/codes`, { partner: 'nobody', client_name: 'X' }, auth)).status).toBe(404);
   });
 
-  it('sets faults at run time', async () => {
+  it('sets faults at run time, and says which are set', async () => {
     const server = await backend({ adminToken: TOKEN });
+    expect((await get(`${server.url}/api/admin/faults`, auth)).json()).toEqual({ faults: {} });
     expect((await put(`${server.url}/api/admin/faults`, { validate: { error_rate: 1, error_status: 503 } }, auth)).status).toBe(200);
+    expect((await get(`${server.url}/api/admin/faults`, auth)).json()).toEqual({ faults: { validate: { error_rate: 1, error_status: 503 } } });
     expect((await get(`${server.url}/api/provision/validate/${PENDING_CODE}`)).status).toBe(503);
   });
 });
@@ -79,6 +81,8 @@ describe('admin API path spellings (attack finding 1: case-insensitive routes be
     ['GET', '/api/admin/dropship', undefined],
     ['POST', '/api/admin/dropship', { mac_address: MAC, site_id: 'attacker-site' }],
     ['PUT', '/api/admin/faults', { claim: { error_rate: 1 } }],
+    ['GET', '/api/admin/faults', undefined],
+    ['GET', '/api/admin/events', undefined],
     ['POST', `/api/admin/codes/${PENDING_CODE}/revoke`, {}],
   ];
 

@@ -1,6 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
 import Router from '@koa/router';
+import type { Middleware } from 'koa';
 import { z } from 'zod';
+import { guardedSession, type LiveFeed } from '../dashboard/index.js';
 import { HttpError, parseOr422 } from '../errors.js';
 import { FaultsSchema, type FaultTable } from '../faults.js';
 import type { Fixture } from '../fixtures.js';
@@ -21,22 +22,25 @@ const AssignSchema = z.object({
   ssh_authorized_keys: z.array(z.string().max(16 * 1024)).max(100).default([]),
 });
 
+export interface AdminRouteOptions {
+  readonly store: Store;
+  readonly fixture: Fixture;
+  readonly faults: FaultTable;
+  /** Bearer token or dashboard session (dashboard/admin-guard.ts). */
+  readonly guard: Middleware;
+  /** The dashboard's live view, streamed at GET /events. */
+  readonly feed: LiveFeed;
+}
+
 /**
- * The partner-dashboard side, for labs, tests and demos: mint and revoke codes, assign drop-ship
- * MACs, list appliances (never their keys), set faults. Bearer token required on every path; routes
- * are case-sensitive and strict about slashes, like the guard that protects them, so no spelling of
- * a path can reach a route without passing the guard.
+ * The partner-dashboard side, for labs, tests, demos and the dashboard page: mint and revoke codes,
+ * assign drop-ship MACs, list appliances (never their keys), set faults, watch it all live. The
+ * guard runs on every path; routes are case-sensitive and strict about slashes, like the guard that
+ * protects them, so no spelling of a path can reach a route without passing the guard.
  */
-export function adminRoutes(token: string, store: Store, fixture: Fixture, faults: FaultTable): Router {
+export function adminRoutes({ store, fixture, faults, guard, feed }: AdminRouteOptions): Router {
   const router = new Router({ prefix: '/api/admin', sensitive: true, strict: true });
-  const expected = Buffer.from(`Bearer ${token}`);
-  router.use(async (ctx, next) => {
-    const given = Buffer.from(ctx.get('authorization'));
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new HttpError(401, 'Not authenticated', { 'WWW-Authenticate': 'Bearer' });
-    }
-    await next();
-  });
+  router.use(guard);
 
   router.post('/codes', (ctx) => {
     const request = parseOr422(MintSchema, ctx.request.body, 'body');
@@ -63,7 +67,7 @@ export function adminRoutes(token: string, store: Store, fixture: Fixture, fault
     const appliance = store.appliances.get(String(ctx.params.id));
     if (appliance === undefined) throw new HttpError(404, 'Appliance not found');
     appliance.first_checkin ??= store.isoNow();
-    store.changed('checkin');
+    store.changed('checkin', appliance);
     ctx.body = appliance;
   });
   router.get('/heartbeats', (ctx) => {
@@ -82,9 +86,21 @@ export function adminRoutes(token: string, store: Store, fixture: Fixture, fault
       ...(request.partner === undefined ? {} : { partner: request.partner }),
     });
   });
+  router.get('/faults', (ctx) => {
+    ctx.body = { faults: faults.get() };
+  });
   router.put('/faults', (ctx) => {
     faults.set(parseOr422(FaultsSchema, ctx.request.body, 'body'));
     ctx.body = { faults: faults.get() };
+  });
+  router.get('/events', (ctx) => {
+    // The router answers HEAD with GET routes: a HEAD gets the headers, never a stream nobody reads.
+    if (ctx.method === 'HEAD') {
+      ctx.type = 'text/event-stream';
+      ctx.status = 200;
+      return;
+    }
+    feed.open(ctx, guardedSession(ctx));
   });
   return router;
 }

@@ -27,9 +27,9 @@ export function pollMac(store: Store, mac: string, apiEndpoint: string): PollOut
   for (const key of store.apiKeys.values()) if (key.dropship_mac === mac) key.active = false;
   const apiKey = store.issueKey(record.site_id, mac);
   const applianceId = `${record.site_id}-${normalizeMac(mac)}`;
-  store.upsertAppliance({ appliance_id: applianceId, site_id: record.site_id, mac_address: normalizeMac(mac), status: 'pending', progress_percent: 0, source: 'dropship', claimed_at: at });
+  const appliance = store.upsertAppliance({ appliance_id: applianceId, site_id: record.site_id, mac_address: normalizeMac(mac), status: 'pending', progress_percent: 0, source: 'dropship', claimed_at: at });
   record.provisioned_at ??= at;
-  store.changed('dropship');
+  store.changed('dropship', appliance);
   return {
     state: 'assigned',
     config: { site_id: record.site_id, appliance_id: applianceId, api_key: apiKey, api_endpoint: apiEndpoint, ssh_authorized_keys: [...record.ssh_authorized_keys] },

@@ -7,6 +7,8 @@ const HOUR_MS = 3_600_000;
 /** Longest appliance_id today's database column holds; a longer one fails the claim's transaction. */
 export const APPLIANCE_ID_MAX = 50;
 
+export type ChangeListener = (what: string, appliance?: ApplianceRecord) => void;
+
 export type ValidateOutcome =
   | { readonly valid: true; readonly record: CodeRecord }
   | { readonly valid: false; readonly error: string };
@@ -37,7 +39,7 @@ export class Store {
   readonly heartbeats = new Map<string, HeartbeatRecord>();
   readonly dropship = new Map<string, DropshipRecord>();
   readonly now: () => number;
-  readonly #listeners = new Set<(what: string) => void>();
+  readonly #listeners = new Set<ChangeListener>();
 
   constructor(now: () => number = Date.now) {
     this.now = now;
@@ -65,13 +67,14 @@ export class Store {
   }
 
   /** Told of every change (the state file saves, the dashboard's live view updates). */
-  onChange(listener: (what: string) => void): () => void {
+  onChange(listener: ChangeListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
-  changed(what: string): void {
-    for (const listener of this.#listeners) listener(what);
+  /** `appliance`: the one the change touched, when there is one (the dashboard keeps each appliance's steps). */
+  changed(what: string, appliance?: ApplianceRecord): void {
+    for (const listener of this.#listeners) listener(what, appliance);
   }
 
   isoNow(): string {
@@ -122,7 +125,7 @@ export class Store {
     });
     const apiKey = this.issueKey(siteId);
     Object.assign(record, { status: 'claimed', claimed_at: at, claimed_by_mac: input.mac_address.toUpperCase(), claimed_appliance_id: applianceId, site_id: siteId });
-    this.changed('claim');
+    this.changed('claim', appliance);
     return { ok: true, appliance, apiKey, code: record };
   }
 
@@ -165,7 +168,7 @@ export class Store {
     appliance.progress_percent = percent;
     if (message !== undefined && message !== null) appliance.status_message = message;
     appliance.last_seen = this.isoNow();
-    this.changed('status');
+    this.changed('status', appliance);
   }
 
   /** A heartbeat's code must be pending or claimed, and not past its expiry; the MAC is not checked against it. */
@@ -184,7 +187,7 @@ export class Store {
       appliance.last_seen = at;
       if (beat.hostname !== undefined) appliance.hostname = beat.hostname;
     }
-    this.changed('heartbeat');
+    this.changed('heartbeat', appliance);
     return appliance;
   }
 
