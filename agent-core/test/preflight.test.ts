@@ -73,6 +73,9 @@ describe('network preflight', () => {
     const report = await preflight(url);
     expect(report.failed).toMatchObject({ stage: 'tcp' });
     expect(report.failed?.hint).toContain('firewall');
+    // The same detail as a message key and parameters, for a screen in another language.
+    const port = Number(new URL(url).port);
+    expect(report.failed).toMatchObject({ key: 'preflight.tcp.refused', params: { address: '127.0.0.1', port }, detail: `127.0.0.1 port ${port} refused the connection` });
   });
 
   it('names an untrusted certificate as TLS interception', async () => {

@@ -20,9 +20,19 @@ export type PreflightStage = (typeof PREFLIGHT_STAGES)[number];
 export interface StageResult {
   readonly stage: PreflightStage;
   readonly status: 'pass' | 'fail' | 'skip' | 'warn';
+  /** The detail in English (CLI, logs); `key` and `params` say the same for a screen in another language. */
   readonly detail: string;
+  readonly key?: string;
+  readonly params?: Readonly<Record<string, string | number>>;
   readonly hint?: string;
   readonly ms: number;
+}
+
+type Said = { readonly detail: string; readonly key: string; readonly params: Readonly<Record<string, string | number>> };
+
+/** A stage's detail as words and as a message key with parameters (`preflight.<id>`), from one place. */
+function said(id: string, params: Readonly<Record<string, string | number>>, text: string): Said {
+  return { detail: text, key: `preflight.${id}`, params };
 }
 
 export interface PreflightReport {
@@ -74,11 +84,11 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
       stages.push(tls.result);
       if (tls.result.status === 'fail') return finish(stages);
     } else {
-      stages.push({ stage: 'tls', status: 'skip', detail: 'plain http to the loopback host', ms: 0 });
+      stages.push({ stage: 'tls', status: 'skip', ...said('tls.plain', {}, 'plain http to the loopback host'), ms: 0 });
     }
   } else {
     for (const stage of ['dns', 'tcp', 'tls'] as const) {
-      stages.push({ stage, status: 'skip', detail: 'handled by the configured proxy', ms: 0 });
+      stages.push({ stage, status: 'skip', ...said('proxy', {}, 'handled by the configured proxy'), ms: 0 });
     }
   }
 
@@ -104,32 +114,35 @@ function finish(stages: StageResult[]): PreflightReport {
   return failed === undefined ? { ok: true, stages } : { ok: false, stages, failed };
 }
 
-type Check<T> = { pass: true; detail: string; value?: T } | { pass: false; detail: string; hint: string };
+type Check<T> = (Said & { pass: true; value?: T }) | (Said & { pass: false; hint: string });
 
 async function timed<T>(stage: PreflightStage, run: () => Promise<Check<T>>): Promise<{ result: StageResult; value?: T }> {
   const started = performance.now();
   const check = await run();
   const ms = Math.round(performance.now() - started);
-  if (check.pass) return { result: { stage, status: 'pass', detail: check.detail, ms }, ...(check.value === undefined ? {} : { value: check.value }) };
-  return { result: { stage, status: 'fail', detail: check.detail, hint: check.hint, ms } };
+  const words = { detail: check.detail, key: check.key, params: check.params };
+  if (check.pass) return { result: { stage, status: 'pass', ...words, ms }, ...(check.value === undefined ? {} : { value: check.value }) };
+  return { result: { stage, status: 'fail', ...words, hint: check.hint, ms } };
 }
 
 async function checkDns(host: string, resolve: Resolver): Promise<Check<string>> {
-  if (isIP(host) !== 0) return { pass: true, detail: `${host} is an address; no lookup needed`, value: host };
+  if (isIP(host) !== 0) return { pass: true, ...said('dns.address', { host }, `${host} is an address; no lookup needed`), value: host };
   try {
     const answers = await resolve(host);
     const first = answers[0]?.address;
-    if (first === undefined) return { pass: false, detail: `${host} has no address`, hint: dnsHint(host) };
+    if (first === undefined) return { pass: false, ...said('dns.none', { host }, `${host} has no address`), hint: dnsHint(host) };
     if (!isLoopbackHost(host) && answers.every((a) => SINKHOLE_ADDRESSES.has(a.address))) {
       return {
         pass: false,
-        detail: `${host} resolved to ${first}, a blocked-domain answer`,
+        ...said('dns.sinkhole', { host, address: first }, `${host} resolved to ${first}, a blocked-domain answer`),
         hint: `A DNS filter on this network is blocking ${host}. Ask the clinic's IT to allow it (Pi-hole, Umbrella, Fortinet and Sophos all need an allow-list entry).`,
       };
     }
-    return { pass: true, detail: `${host} → ${answers.map((a) => a.address).join(', ')}`, value: first };
+    const addresses = answers.map((a) => a.address).join(', ');
+    return { pass: true, ...said('dns.resolved', { host, addresses }, `${host} → ${addresses}`), value: first };
   } catch (err) {
-    return { pass: false, detail: `cannot resolve ${host} (${errorCodes(err)[0] ?? 'error'})`, hint: dnsHint(host) };
+    const code = errorCodes(err)[0] ?? 'error';
+    return { pass: false, ...said('dns.error', { host, code }, `cannot resolve ${host} (${code})`), hint: dnsHint(host) };
   }
 }
 
@@ -141,11 +154,11 @@ function checkTcp(address: string, port: number, timeoutMs: number): Promise<Che
   return new Promise((resolve) => {
     const socket = tcpConnect({ host: address, port, timeout: timeoutMs });
     settleSocket(socket, 'connect', resolve, {
-      pass: { pass: true, detail: `connected to ${address} port ${port}` },
-      timeout: { pass: false, detail: `no answer from ${address} port ${port}`, hint: `Outbound TCP ${port} seems blocked: an egress firewall is dropping the connection. Ask for outbound HTTPS to be allowed.` },
+      pass: { pass: true, ...said('tcp.connected', { address, port }, `connected to ${address} port ${port}`) },
+      timeout: { pass: false, ...said('tcp.timeout', { address, port }, `no answer from ${address} port ${port}`), hint: `Outbound TCP ${port} seems blocked: an egress firewall is dropping the connection. Ask for outbound HTTPS to be allowed.` },
       error: (code) => code === 'ECONNREFUSED'
-        ? { pass: false, detail: `${address} port ${port} refused the connection`, hint: 'The backend is down, or a firewall is actively rejecting outbound HTTPS.' }
-        : { pass: false, detail: `cannot connect to ${address} port ${port} (${code})`, hint: 'Check the network cable, the default gateway and the firewall.' },
+        ? { pass: false, ...said('tcp.refused', { address, port }, `${address} port ${port} refused the connection`), hint: 'The backend is down, or a firewall is actively rejecting outbound HTTPS.' }
+        : { pass: false, ...said('tcp.error', { address, port, code }, `cannot connect to ${address} port ${port} (${code})`), hint: 'Check the network cable, the default gateway and the firewall.' },
     });
   });
 }
@@ -154,14 +167,14 @@ function checkTls(address: string, port: number, servername: string, timeoutMs: 
   return new Promise((resolve) => {
     const ca = trustedCas(caFile);
     if (!ca.ok) {
-      resolve({ pass: false, detail: ca.error, hint: 'Fix the --ca-file path.' });
+      resolve({ pass: false, ...said('tls.ca', {}, ca.error), hint: 'Fix the --ca-file path.' });
       return;
     }
     const socket = tlsConnect({ host: address, port, servername: isIP(servername) === 0 ? servername : undefined, timeout: timeoutMs, ...(ca.data === undefined ? {} : { ca: ca.data }) });
     settleSocket(socket, 'secureConnect', resolve, {
-      pass: { pass: true, detail: `certificate for ${servername} verified` },
-      timeout: { pass: false, detail: 'TLS handshake did not complete', hint: 'Something between the appliance and the server is holding HTTPS connections: a proxy or a firewall doing inspection.' },
-      error: (code) => ({ pass: false, detail: `TLS failed (${code})`, hint: tlsHint(code, servername) }),
+      pass: { pass: true, ...said('tls.verified', { host: servername }, `certificate for ${servername} verified`) },
+      timeout: { pass: false, ...said('tls.timeout', {}, 'TLS handshake did not complete'), hint: 'Something between the appliance and the server is holding HTTPS connections: a proxy or a firewall doing inspection.' },
+      error: (code) => ({ pass: false, ...said('tls.error', { code }, `TLS failed (${code})`), hint: tlsHint(code, servername) }),
     });
   });
 }
@@ -202,22 +215,23 @@ async function checkHttp(client: HttpClient): Promise<Check<never>> {
       return response.status < 500 ? fail('server', `HTTP ${response.status}`) : undefined;
     },
   });
-  if (result.ok || (answered !== undefined && answered < 500)) return { pass: true, detail: 'Central Command answered' };
+  if (result.ok || (answered !== undefined && answered < 500)) return { pass: true, ...said('http.answered', {}, 'Central Command answered') };
   if (result.code === 'server') {
-    return { pass: false, detail: result.error, hint: 'The backend is up but failing; try again in a few minutes or contact OsirisCare support.' };
+    return { pass: false, ...said('http.failing', { reason: result.error }, result.error), hint: 'The backend is up but failing; try again in a few minutes or contact OsirisCare support.' };
   }
-  return { pass: false, detail: result.error, hint: result.hint ?? 'The backend did not answer over HTTPS.' };
+  return { pass: false, ...said('http.silent', { reason: result.error }, result.error), hint: result.hint ?? 'The backend did not answer over HTTPS.' };
 }
 
 function checkClock(serverDate: number | undefined, now: number): StageResult {
-  if (serverDate === undefined) return { stage: 'clock', status: 'skip', detail: 'server sent no Date header', ms: 0 };
+  if (serverDate === undefined) return { stage: 'clock', status: 'skip', ...said('clock.unknown', {}, 'server sent no Date header'), ms: 0 };
   const skew = now - serverDate;
-  if (Math.abs(skew) <= CLOCK_SKEW_MAX_MS) return { stage: 'clock', status: 'pass', detail: `clock within ${Math.round(Math.abs(skew) / 1000)} s of the server`, ms: 0 };
+  const seconds = Math.round(Math.abs(skew) / 1000);
+  if (Math.abs(skew) <= CLOCK_SKEW_MAX_MS) return { stage: 'clock', status: 'pass', ...said('clock.ok', { seconds }, `clock within ${seconds} s of the server`), ms: 0 };
   const minutes = Math.round(Math.abs(skew) / 60_000);
   return {
     stage: 'clock',
     status: 'warn',
-    detail: `appliance clock is ${minutes} minutes ${skew > 0 ? 'ahead of' : 'behind'} the server`,
+    ...(skew > 0 ? said('clock.ahead', { minutes }, `appliance clock is ${minutes} minutes ahead of the server`) : said('clock.behind', { minutes }, `appliance clock is ${minutes} minutes behind the server`)),
     hint: "A wrong clock makes certificates look invalid. Enable NTP ('timedatectl set-ntp true') or set the date.",
     ms: 0,
   };
