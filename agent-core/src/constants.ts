@@ -43,6 +43,9 @@ export const INTERACTIVE_ATTEMPTS = 3;
  * dashboard should hear about it if it can.
  */
 export const FINISH_DEADLINE_MS = 10_000;
+/** The partner's logo is cosmetic: a few seconds and a quarter of a megabyte, or the initial instead. */
+export const LOGO_TIMEOUT_MS = 5_000;
+export const LOGO_MAX_BYTES = 256 * 1024;
 /** Status reports are best effort: one attempt each, never a retry storm. */
 export const STATUS_TIMEOUT_MS = 5_000;
 

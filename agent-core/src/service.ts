@@ -9,10 +9,12 @@ import { runProvisioningFlow } from './flow/flow.js';
 import { startHeartbeats } from './flow/heartbeat.js';
 import { flowPaths, type FlowPaths } from './flow/prepare.js';
 import { HttpClient } from './http/client.js';
+import { fetchPartnerLogo, type PartnerLogo } from './http/logo.js';
 import { endpointToString, isAllowedEndpoint, parseApiEndpoint } from './http/endpoint.js';
 import { runPreflight, type PreflightReport } from './http/preflight.js';
 import { getIdentity, type ApplianceIdentity, type IdentityOptions } from './identity/index.js';
 import { validateProvisionCode, type ValidatedCode } from './protocol/api.js';
+import type { Partner } from './protocol/answers.js';
 import { fail, isNetworkFailure, ok, type Failure, type Result, type Success } from './result.js';
 import { readJournal } from './state/journal.js';
 import { hasMarker } from './state/marker.js';
@@ -78,6 +80,9 @@ export class ProvisioningService {
   readonly #poller: DropshipPoller;
   /** One client per backend for the service's life: the connection a heartbeat warms is the one the claim uses. */
   readonly #clients = new Map<string, HttpClient>();
+  /** The partner of the run that provisioned this appliance, and its logo once asked for (fetched once). */
+  #partner: Partner | undefined;
+  #logo: Promise<PartnerLogo | null> | undefined;
 
   constructor(options: ServiceOptions = {}) {
     this.#options = options;
@@ -97,6 +102,7 @@ export class ProvisioningService {
         options.onProgress?.(event);
       },
       onCommitDone: () => { this.#run = undefined; },
+      onDone: (result) => { this.#succeeded(result); },
     });
   }
 
@@ -172,7 +178,7 @@ export class ProvisioningService {
     const client = this.#client(target.data);
     this.#run = { source: 'claim', events: [] };
     try {
-      return await runProvisioningFlow({
+      const result = await runProvisioningFlow({
         ...(request.code === undefined ? {} : { code: request.code }),
         ...(request.discardClaim === true ? { discardClaim: true } : {}),
         apiEndpoint: target.data,
@@ -188,6 +194,8 @@ export class ProvisioningService {
           onEvent(event);
         },
       });
+      this.#succeeded(result);
+      return result;
     } finally {
       this.#run = undefined;
     }
@@ -203,6 +211,18 @@ export class ProvisioningService {
 
   dropshipStatus(): DropshipStatus {
     return this.#poller.status();
+  }
+
+  /**
+   * The logo of the partner that provisioned this appliance (claim or drop-ship), fetched by the
+   * engine once and only once asked — for the Success screen: the real validate answer has no logo,
+   * so before the claim there is only the initial. Null when there is none or it cannot be used.
+   */
+  partnerLogo(): Promise<PartnerLogo | null> {
+    const url = this.#partner?.logo_url;
+    if (url === undefined) return Promise.resolve(null);
+    this.#logo ??= fetchPartnerLogo(url, this.#ca()).then((logo) => (logo.ok ? logo.data : null));
+    return this.#logo;
   }
 
   /** Whether the hand-over may happen: a config the agent can load, and the finished marker beside it. */
@@ -228,6 +248,12 @@ export class ProvisioningService {
     const created = HttpClient.create({ endpoint: url.data, ...this.#http() });
     if (created.ok) this.#clients.set(endpoint, created.data);
     return created;
+  }
+
+  #succeeded(result: FlowResult): void {
+    if (!result.ok) return;
+    this.#partner = result.data.partner;
+    this.#logo = undefined;
   }
 
   #record(source: 'claim' | 'dropship', event: ProgressEvent): void {
@@ -256,4 +282,4 @@ export class ProvisioningService {
   }
 }
 
-export type { DropshipStatus };
+export type { DropshipStatus, PartnerLogo };

@@ -12,6 +12,7 @@ export const BRIDGE_CHANNELS = {
   validate: 'osiris:validate',
   provision: 'osiris:provision',
   dropship: 'osiris:dropship',
+  partnerLogo: 'osiris:partner-logo',
   finish: 'osiris:finish',
 } as const;
 export type BridgeMethod = keyof typeof BRIDGE_CHANNELS;

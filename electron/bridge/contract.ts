@@ -10,7 +10,7 @@ import type { FlowResult, ProgressEvent } from '../../agent-core/src/flow/events
 import type { PreflightReport } from '../../agent-core/src/http/preflight.js';
 import type { QrProvisioning } from '../../agent-core/src/codes/qr-payload.js';
 import type { Result } from '../../agent-core/src/result.js';
-import type { ApplianceState, DropshipStatus, IdentityInfo, ValidateOutcome } from '../../agent-core/src/service.js';
+import type { ApplianceState, DropshipStatus, IdentityInfo, PartnerLogo, ValidateOutcome } from '../../agent-core/src/service.js';
 
 import type { BridgeMethod } from './channels.js';
 
@@ -38,6 +38,7 @@ export const BRIDGE_ARGS = {
   validate: z.tuple([CodeRequestSchema]),
   provision: z.tuple([ProvisionRequestSchema]),
   dropship: z.tuple([]),
+  partnerLogo: z.tuple([]),
   finish: z.tuple([]),
 } as const satisfies Record<BridgeMethod, z.ZodType>;
 
@@ -61,6 +62,8 @@ export interface OsirisBridge {
   provision(request: ProvisionRequest): Promise<FlowResult>;
   /** Drop-ship in the background: the MAC to give the partner, and how the wait is going. */
   dropship(): Promise<DropshipStatus>;
+  /** The provisioning partner's logo, fetched and checked by the engine (the page loads nothing itself); null: show the initial. */
+  partnerLogo(): Promise<PartnerLogo | null>;
   /**
    * Hands over to the compliance agent (the kiosk exits so the service manager starts it) — only
    * once a usable config and the finished marker are there; otherwise says why and stays.
@@ -70,4 +73,4 @@ export interface OsirisBridge {
   onProgress(listener: (event: ProgressEvent) => void): () => void;
 }
 
-export type { ApplianceState, DropshipStatus, FlowResult, IdentityInfo, PreflightReport, ProgressEvent, QrProvisioning, Result, ValidatedCode, ValidateOutcome };
+export type { ApplianceState, DropshipStatus, FlowResult, IdentityInfo, PartnerLogo, PreflightReport, ProgressEvent, QrProvisioning, Result, ValidatedCode, ValidateOutcome };

@@ -30,6 +30,7 @@ const HANDLERS: Handlers = {
   validate: ({ service }, [request]) => service.validate(request.code, request.endpoint),
   provision: ({ service, emitProgress }, [request]) => service.provision(request, emitProgress),
   dropship: ({ service }) => service.dropshipStatus(),
+  partnerLogo: ({ service }) => service.partnerLogo(),
   finish: async ({ service, finish }) => {
     // An early or stray call must not exit to an agent that has no config: the screen would go blank until reboot.
     const ready = await service.canHandOver();

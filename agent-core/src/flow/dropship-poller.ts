@@ -21,6 +21,8 @@ export interface PollerOptions extends Omit<DropshipOptions, 'onEvent' | 'onWait
   /** The events after an assignment arrived (a page shows them like a claim's). */
   readonly onCommitEvent: (event: ProgressEvent) => void;
   readonly onCommitDone: () => void;
+  /** The outcome of a run that provisioned the appliance. */
+  readonly onDone?: (result: FlowResult) => void;
 }
 
 /** The first step that belongs to provisioning proper rather than to waiting. */
@@ -87,6 +89,7 @@ export class DropshipPoller {
       });
       if (seen.committing) this.#options.onCommitDone();
       if (result.ok) {
+        this.#options.onDone?.(result);
         set({ state: 'done', result });
         return;
       }

@@ -27,10 +27,10 @@ export const es: Catalogue = {
   'welcome.resumable': 'La configuración del sitio {site} se interrumpió después de aceptar el código {code}. Termínala: no hace falta un código nuevo.',
   'welcome.useNewCode': 'Usar un código nuevo',
 
-  'dropship.title': 'O pida a su socio que asigne este equipo',
-  'dropship.explain': 'Dele esta dirección MAC (o deje que escanee el código): cuando la asigne a un sitio en su panel, la configuración terminará aquí sola.',
+  'dropship.title': 'O pide a tu partner que asigne este equipo',
+  'dropship.explain': 'Dale esta dirección MAC (o deja que escanee el código): cuando la asigne a un sitio en su panel, la configuración terminará aquí sola.',
   'dropship.qrLabel': 'Código QR de la dirección MAC {mac}',
-  'dropship.checked': { one: 'Se ha consultado a OsirisCare {count} vez; seguimos esperando al socio.', other: 'Se ha consultado a OsirisCare {count} veces; seguimos esperando al socio.' },
+  'dropship.checked': { one: 'Se ha consultado a OsirisCare {count} vez; seguimos esperando al partner.', other: 'Se ha consultado a OsirisCare {count} veces; seguimos esperando al partner.' },
   'dropship.problem': 'No se pudo usar la asignación; se volverá a consultar más tarde.',
   'confirm.discarding': 'La configuración sin terminar guardada en este equipo se dejará a un lado.',
   'welcome.finish': 'Terminar la configuración',
@@ -133,7 +133,7 @@ export const es: Catalogue = {
   'preflight.clock.ahead': 'el reloj del equipo va {minutes} minutos adelantado respecto al servidor',
   'preflight.clock.behind': 'el reloj del equipo va {minutes} minutos atrasado respecto al servidor',
   'progress.step.prepare': 'Comprobando que este equipo puede guardar su configuración',
-  'progress.step.assignment': 'Recibiendo la asignación de su socio',
+  'progress.step.assignment': 'Recibiendo la asignación del partner',
   'progress.step.verify': 'Comprobando la firma de OsirisCare',
   'progress.step.done': 'Terminado',
 

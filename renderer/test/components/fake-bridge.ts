@@ -1,4 +1,4 @@
-import type { BridgeApplianceState, DropshipStatus, FinishOutcome, FlowResult, OsirisBridge, PreflightReport, ProgressEvent, ValidateOutcome } from '../../src/lib/bridge';
+import type { BridgeApplianceState, DropshipStatus, FinishOutcome, FlowResult, OsirisBridge, PartnerLogo, PreflightReport, ProgressEvent, ValidateOutcome } from '../../src/lib/bridge';
 
 /**
  * An in-memory bridge for component tests: answers as the engine would, and records each call.
@@ -23,6 +23,8 @@ export class FakeBridge implements OsirisBridge {
   states: BridgeApplianceState[] = [{ state: 'fresh' }];
   /** What finish() answers: today's engine answers nothing; the planned one { ok }. */
   finishOutcome: FinishOutcome = { ok: true };
+  /** What partnerLogo() answers: none by default, as for a partner without a logo. */
+  logo: PartnerLogo | null = null;
   dropshipStatus: DropshipStatus = { state: 'off', mac_address: '84:3A:5B:91:B6:61', polls: 0 };
   /** Methods that never answer (an engine that hangs). */
   hang = new Set<string>();
@@ -74,6 +76,11 @@ export class FakeBridge implements OsirisBridge {
   dropship() {
     this.#record('dropship', []);
     return Promise.resolve(this.dropshipStatus);
+  }
+  partnerLogo() {
+    this.#record('partnerLogo', []);
+    if (this.hang.has('partnerLogo')) return never<PartnerLogo | null>();
+    return Promise.resolve(this.logo);
   }
   onProgress(listener: (event: ProgressEvent) => void) {
     this.listeners.add(listener);

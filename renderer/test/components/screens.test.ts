@@ -169,6 +169,18 @@ describe('Success', () => {
     expect(bridge.count('finish')).toBe(1);
   });
 
+  it('asks the engine for the partner logo, and is not held up by one that never comes', async () => {
+    const { bridge } = await show('success', (wizard, b) => {
+      b.hang.add('partnerLogo');
+      wizard.result = b.provisionOutcome.ok ? b.provisionOutcome.data : null;
+    });
+    expect(bridge.count('partnerLogo')).toBe(1);
+    expect(screen.queryByTestId('partner-logo')).toBeNull();
+    expect(screen.getByText('NEPA IT Solutions')).toBeTruthy();
+    await fireEvent.click(screen.getByRole('button', { name: 'Done' }));
+    expect(bridge.count('finish')).toBe(1);
+  });
+
   it('hands over at once on Done', async () => {
     const { bridge } = await show('success', (wizard, b) => {
       wizard.result = b.provisionOutcome.ok ? b.provisionOutcome.data : null;

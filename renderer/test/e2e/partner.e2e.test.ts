@@ -2,17 +2,18 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { defaultFixture, FixtureSchema } from '../../../mock-server/src/fixtures.js';
 import { BRAND_PALETTE, hexToRgb, wcagContrast } from '../palette';
+import { solidPng, startLogoServer } from '../../../test-support/logo-server.js';
 import { accessibilityViolations, horizontalOverflow, onScreen, SIZES, useKiosks } from './support';
 
-const { start } = useKiosks();
+const { start, tempDir } = useKiosks();
 const PAGE_RGB = hexToRgb('#0B1220');
 const codeFor = (i: number) => `PA1E77E${String(i).padStart(9, '0')}`;
 
 /** A backend whose partners are the given names and colours, one pending code each. */
-function fixtureOf(partners: readonly { brand_name: string; primary_color: string; client_name: string }[]) {
+function fixtureOf(partners: readonly { brand_name: string; primary_color: string; client_name: string; logo_url?: string }[]) {
   return FixtureSchema.parse({
     signing_key: defaultFixture().signing_key,
-    partners: partners.map((p, i) => ({ slug: `p${i}`, brand_name: p.brand_name, primary_color: p.primary_color })),
+    partners: partners.map((p, i) => ({ slug: `p${i}`, brand_name: p.brand_name, primary_color: p.primary_color, logo_url: p.logo_url ?? null })),
     codes: partners.map((p, i) => ({ code: codeFor(i), partner: `p${i}`, client_name: p.client_name, expires_in_hours: 1 })),
   });
 }
@@ -90,5 +91,33 @@ describe('hostile partner and clinic names', () => {
     const fits = await page.locator('section.success').evaluate((el) => el.scrollHeight <= el.clientHeight);
     expect(fits).toBe(true);
     expect(await horizontalOverflow(page)).toEqual([]);
+  });
+});
+
+describe("the partner's logo", () => {
+  it('shows on Success, fetched and checked by the engine (the page loads nothing), and fits an 800×480 panel beside a long name', async () => {
+    const host = await startLogoServer(await tempDir(), { '/logo.png': (response) => response.writeHead(200, { 'content-type': 'image/png' }).end(solidPng(320, 120)) });
+    try {
+      const partner = { brand_name: 'W'.repeat(200), client_name: `Clinic ${'Long'.repeat(45)}`, primary_color: '#10B981', logo_url: `${host.origin}/logo.png` };
+      const { page } = await start({ viewport: SIZES[0], backend: { fixture: fixtureOf([partner]) }, service: { caFile: host.certPath } });
+      await onScreen(page, 'welcome');
+      await confirmCode(page, codeFor(0));
+      // The validate answer has no logo: Confirm shows the initial.
+      expect(await page.getByTestId('partner-initial').isVisible()).toBe(true);
+      await page.getByRole('button', { name: 'Confirm' }).click();
+      await onScreen(page, 'success');
+      const logo = page.getByTestId('partner-logo');
+      await logo.waitFor();
+      const shown = await logo.evaluate((el) => ({ src: (el as HTMLImageElement).src, width: (el as HTMLImageElement).naturalWidth, alt: el.getAttribute('alt') }));
+      expect(shown.src).toMatch(/^blob:/);
+      expect(shown.width).toBe(320);
+      expect(shown.alt).toBe('');
+      expect(host.requests.map((r) => r.path)).toEqual(['/logo.png']);
+      expect(await page.locator('section.success').evaluate((el) => el.scrollHeight <= el.clientHeight)).toBe(true);
+      expect(await horizontalOverflow(page)).toEqual([]);
+      expect(await accessibilityViolations(page)).toEqual([]);
+    } finally {
+      await host.close();
+    }
   });
 });

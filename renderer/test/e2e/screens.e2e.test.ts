@@ -1,7 +1,11 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { runProvisioningFlow } from '../../../agent-core/src/flow/flow.js';
+import { defaultFixture, FixtureSchema } from '../../../mock-server/src/fixtures.js';
 import { EXPIRED_CODE, PENDING_CODE } from '../../../test-support/backend.js';
+import { solidPng, startLogoServer } from '../../../test-support/logo-server.js';
 import type { MessageKey } from '../../src/i18n/catalogue';
 import { LOCALES } from '../../src/i18n/locales';
 import { TIMING } from '../../src/lib/timing';
@@ -69,9 +73,19 @@ async function tour(lang: 'en' | 'es') {
   await page.getByTestId('step-claim').and(page.locator('.running')).waitFor();
   await checkScreen(page, lang, 'progress');
 
-  // A code that cannot work, then a good one through to the end.
-  const second = await start({ query });
+  // Drop-ship waiting beside code entry; then a code that cannot work, then a good one through to
+  // the end, to Success with the partner's logo (fetched by the engine from their https host).
+  const serverKeyPath = join(await tempDir(), 'central-command.pub');
+  const logoHost = await startLogoServer(await tempDir(), { '/logo.png': (response) => response.writeHead(200, { 'content-type': 'image/png' }).end(solidPng(240, 96)) });
+  const fixture = defaultFixture();
+  const withLogo = FixtureSchema.parse({ ...fixture, partners: fixture.partners.map((p) => ({ ...p, logo_url: `${logoHost.origin}/logo.png` })) });
+  const second = await start(
+    { query, dropship: true, backend: { fixture: withLogo }, service: { serverKeyPath, caFile: logoHost.certPath } },
+    (backend) => writeFile(serverKeyPath, `${backend.mock.signer.publicKeyHex}\n`),
+  );
   await onScreen(second.page, 'welcome');
+  await second.page.getByTestId('dropship-polls').waitFor();
+  await checkScreen(second.page, lang, 'welcome-dropship');
   await button(second.page, 'welcome.enter').click();
   for (const char of EXPIRED_CODE) await second.page.getByRole('button', { name: char, exact: true }).click();
   await button(second.page, 'manual.continue').click();
@@ -85,7 +99,9 @@ async function tour(lang: 'en' | 'es') {
   await onScreen(second.page, 'confirm');
   await button(second.page, 'confirm.confirm').click();
   await onScreen(second.page, 'success');
+  await second.page.getByTestId('partner-logo').waitFor();
   await checkScreen(second.page, lang, 'success');
+  await logoHost.close();
 
   // The server gone: the network check explains it; no camera at all.
   const third = await start({ query });
