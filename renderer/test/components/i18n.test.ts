@@ -5,6 +5,7 @@ import { es } from '../../src/i18n/es';
 import { I18n } from '../../src/i18n/i18n.svelte';
 import { localeFromSearch } from '../../src/i18n/locales';
 import { pseudo, PSEUDO_EXPANSION } from '../../src/i18n/pseudo';
+import { ERROR_CODES } from '../../../agent-core/src/result';
 import { failureText, primaryAction, type ShownFailure } from '../../src/lib/failures';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -76,8 +77,15 @@ describe('failures in the wizard\'s words', () => {
     expect(failureText(failure('brand-new', { hint: 'engine hint' }), i18n)).toEqual({ title: 'Setup did not finish', message: 'engine words', advice: 'engine hint' });
   });
 
-  it('has text for the codes the engine is adding: revoked, pending-claim, locked', () => {
-    for (const code of ['revoked', 'pending-claim', 'locked']) expect(failureText(failure(code), i18n).title).not.toBe('Setup did not finish');
+  it("has its own words, in every language, for every code the engine can return", () => {
+    for (const lang of ['en', 'es'] as const) {
+      const local = new I18n(lang);
+      for (const code of ERROR_CODES) {
+        const text = failureText(failure(code), local);
+        expect(text.title, `${lang} ${code}`).not.toBe(local.t('error.generic.title'));
+        expect(text.message, `${lang} ${code}`).not.toBe('engine words');
+      }
+    }
   });
 
   it('explains a network failure by its failed stage, and a timeout with every stage green', () => {
