@@ -15,6 +15,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // The engine takes undici's values from http/undici.ts only: the index loads fetch, WebSocket,
+    // the mock agent and caches into every provisioning process (types are free).
+    files: ['agent-core/src/**/*.ts'],
+    ignores: ['agent-core/src/http/undici.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: 'undici', message: 'Import from agent-core/src/http/undici.ts (types may come from undici).', allowTypeImports: true }] }],
+    },
+  },
   ...svelte.configs.recommended,
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],

@@ -91,5 +91,14 @@ export function writeJson(stream: TextSink, value: unknown): void {
  */
 export function safeIo(io: CliIo): CliIo {
   const wrap = (sink: TextSink): TextSink => ({ write: (text: string) => sink.write(terminalSafe(text)) });
-  return { ...io, stdout: wrap(io.stdout), stderr: wrap(io.stderr) };
+  // Not a spread: that would read the stdin getter, and create process.stdin, on every run.
+  return {
+    get stdin() {
+      return io.stdin;
+    },
+    stdout: wrap(io.stdout),
+    stderr: wrap(io.stderr),
+    env: io.env,
+    ...(io.onInterrupt === undefined ? {} : { onInterrupt: io.onInterrupt }),
+  };
 }

@@ -1,4 +1,5 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request } from './undici.js';
 import type { z } from 'zod';
 import { DEFAULT_TIMEOUT_MS, MAX_RESPONSE_BYTES } from '../constants.js';
 import { apiUrl } from './endpoint.js';

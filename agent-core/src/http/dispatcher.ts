@@ -1,7 +1,7 @@
 import { lookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from './undici.js';
 import { CONNECT_TIMEOUT_MS, PIPELINE_DEPTH } from '../constants.js';
 import { isLoopbackAddress, isLoopbackHost } from './endpoint.js';
 import { describeUnknown, fail, ok, type Result } from '../result.js';

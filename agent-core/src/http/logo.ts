@@ -1,4 +1,4 @@
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { EnvHttpProxyAgent, request, type Dispatcher } from './undici.js';
 import { CONNECT_TIMEOUT_MS, LOGO_MAX_BYTES, LOGO_TIMEOUT_MS } from '../constants.js';
 import { describeUnknown, fail, ok, type Result } from '../result.js';
 import { printable } from '../text.js';
