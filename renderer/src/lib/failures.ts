@@ -1,5 +1,6 @@
 import type { I18n } from '../i18n/i18n.svelte';
-import type { PreflightReport } from './bridge';
+import type { FlowResult, PreflightReport } from './bridge';
+import type { Answer } from './watchdog';
 
 /** What Try again does: check the code again, run the flow again, finish a saved claim, hand over again, or start again. */
 export type RetryKind = 'validate' | 'provision' | 'resume' | 'finish' | 'start';
@@ -12,6 +13,25 @@ export interface ShownFailure {
   readonly hint?: string;
   readonly preflight?: PreflightReport;
   readonly retry: RetryKind;
+}
+
+/** A failure as it arrives: the engine's (a flow's, a check's, a refused hand-over) or the wizard's own. */
+export type Failed = Extract<FlowResult, { ok: false }> | { readonly code: string; readonly error: string; readonly hint?: string; readonly preflight?: PreflightReport };
+
+/** What the error screen keeps of a failure, and what its Try again does. */
+export function shownFailure(failed: Failed, retry: RetryKind): ShownFailure {
+  return {
+    code: failed.code,
+    error: failed.error,
+    retry,
+    ...(failed.hint === undefined ? {} : { hint: failed.hint }),
+    ...(failed.preflight === undefined ? {} : { preflight: failed.preflight }),
+  };
+}
+
+/** An engine call that did not answer in time, or threw. */
+export function engineFailure(answer: Exclude<Answer<unknown>, { kind: 'answer' }>): Failed {
+  return answer.kind === 'timeout' ? { code: 'engine-timeout', error: '' } : { code: 'engine-error', error: answer.error instanceof Error ? answer.error.message : String(answer.error) };
 }
 
 /** The wizard's own codes, beside the engine's: no answer in time, a thrown call, a run that ended unseen, a refused hand-over. */

@@ -1,9 +1,9 @@
 import { getContext, setContext } from 'svelte';
-import type { BridgeApplianceState, FlowResult, IdentityInfo, OsirisBridge, PreflightReport, ProgressEvent, ValidatedCode } from './bridge';
+import type { BridgeApplianceState, IdentityInfo, OsirisBridge, PreflightReport, ProgressEvent, ValidatedCode } from './bridge';
 import { DropshipWatch } from './dropship.svelte';
-import type { RetryKind, ShownFailure } from './failures';
+import { engineFailure, shownFailure, type Failed, type RetryKind, type ShownFailure } from './failures';
 import { TIMING, type Timing } from './timing';
-import { answerWithin, type Answer } from './watchdog';
+import { answerWithin } from './watchdog';
 
 export type Screen = 'loading' | 'welcome' | 'scan' | 'manual' | 'confirm' | 'progress' | 'success' | 'error' | 'provisioned' | 'cannot-start';
 export type CodeSource = 'scan' | 'manual';
@@ -16,8 +16,6 @@ export interface Finished {
   readonly partner?: { readonly brand_name?: string | null; readonly primary_color?: string | null };
   readonly warnings: readonly string[];
 }
-
-type Failed = Extract<FlowResult, { ok: false }> | { readonly code: string; readonly error: string; readonly hint?: string; readonly preflight?: PreflightReport };
 
 /**
  * The wizard's shared state and transitions, one instance per kiosk, passed to screens by context.
@@ -270,13 +268,7 @@ export class Wizard {
   }
 
   #fail(failed: Failed, retry: RetryKind): void {
-    this.failure = {
-      code: failed.code,
-      error: failed.error,
-      retry,
-      ...(failed.hint === undefined ? {} : { hint: failed.hint }),
-      ...(failed.preflight === undefined ? {} : { preflight: failed.preflight }),
-    };
+    this.failure = shownFailure(failed, retry);
     this.screen = 'error';
   }
 
@@ -285,10 +277,6 @@ export class Wizard {
     this.failure = failure;
     this.screen = 'error';
   }
-}
-
-function engineFailure(answer: Exclude<Answer<unknown>, { kind: 'answer' }>): Failed {
-  return answer.kind === 'timeout' ? { code: 'engine-timeout', error: '' } : { code: 'engine-error', error: answer.error instanceof Error ? answer.error.message : String(answer.error) };
 }
 
 const KEY = Symbol('wizard');
