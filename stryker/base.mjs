@@ -1,0 +1,30 @@
+// Shared StrykerJS settings for `npm run test:mutation` (scripts/mutation.mjs runs one config per area).
+// The sandbox builds the CLI and the mock from the instrumented sources, so the tests that run them
+// as child processes kill mutants too (test-support/mutation-bridge.ts).
+
+/** @returns {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export function area(name, { mutate, breakAt }) {
+  process.env.OSIRIS_MUTATION_AREA = name;
+  return {
+    testRunner: 'vitest',
+    vitest: { configFile: 'stryker/vitest.config.ts', related: false },
+    plugins: ['@stryker-mutator/vitest-runner'],
+    mutate,
+    coverageAnalysis: 'perTest',
+    concurrency: Number(process.env.OSIRIS_MUTATION_CONCURRENCY ?? 2),
+    buildCommand: 'node node_modules/typescript/bin/tsc -p stryker/tsconfig.build.json && node node_modules/rolldown/bin/cli.mjs -c stryker/rolldown.cli.config.mjs',
+    // Not needed in the sandbox: the kiosk, Electron, benchmarks, and anything built or generated.
+    ignorePatterns: ['dist', 'renderer', 'electron', 'bench', 'deploy', 'test-artifacts', '.state', 'reports', 'coverage', '*.log'],
+    // A mutant that makes a real network test hang is a kill by timeout; give slow loopback tests room.
+    timeoutMS: 10_000,
+    incremental: true,
+    incrementalFile: `reports/mutation/${name}.incremental.json`,
+    reporters: ['progress', 'clear-text', 'json', 'html'],
+    jsonReporter: { fileName: `reports/mutation/${name}.json` },
+    htmlReporter: { fileName: `reports/mutation/${name}.html` },
+    clearTextReporter: { allowColor: false, logTests: false, reportMutants: false },
+    thresholds: { high: breakAt, low: breakAt - 5, break: breakAt },
+    tempDirName: `.stryker-tmp/${name}`,
+    cleanTempDir: true,
+  };
+}
