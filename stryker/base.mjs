@@ -7,12 +7,13 @@ export function area(name, { mutate, breakAt }) {
   process.env.OSIRIS_MUTATION_AREA = name;
   return {
     testRunner: 'vitest',
-    vitest: { configFile: 'stryker/vitest.config.ts', related: false },
+    // forks, not threads: tests set the umask and spawn with signals, which worker threads cannot.
+    vitest: { configFile: 'stryker/vitest.config.ts', related: false, pool: 'forks' },
     plugins: ['@stryker-mutator/vitest-runner'],
     mutate,
     coverageAnalysis: 'perTest',
     concurrency: Number(process.env.OSIRIS_MUTATION_CONCURRENCY ?? 2),
-    buildCommand: 'node node_modules/typescript/bin/tsc -p stryker/tsconfig.build.json && node node_modules/rolldown/bin/cli.mjs -c stryker/rolldown.cli.config.mjs',
+    buildCommand: 'node stryker/build.mjs',
     // Not needed in the sandbox: the kiosk, Electron, benchmarks, and anything built or generated.
     ignorePatterns: ['dist', 'renderer', 'electron', 'bench', 'deploy', 'test-artifacts', '.state', 'reports', 'coverage', '*.log'],
     // A mutant that makes a real network test hang is a kill by timeout; give slow loopback tests room.
