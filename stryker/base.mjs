@@ -4,7 +4,8 @@
 
 /** @returns {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export function area(name, { mutate, breakAt }) {
-  process.env.OSIRIS_MUTATION_AREA = name;
+  // The first pass (in-process tests only) seeds the second; see scripts/mutation.mjs.
+  const pass = process.env.OSIRIS_MUTATION_TESTS === 'in-process' ? `${name}.in-process` : name;
   return {
     testRunner: 'vitest',
     // forks, not threads: tests set the umask and spawn with signals, which worker threads cannot.
@@ -19,13 +20,13 @@ export function area(name, { mutate, breakAt }) {
     // A mutant that makes a real network test hang is a kill by timeout; give slow loopback tests room.
     timeoutMS: 10_000,
     incremental: true,
-    incrementalFile: `reports/mutation/${name}.incremental.json`,
+    incrementalFile: `reports/mutation/${pass}.incremental.json`,
     reporters: ['progress', 'clear-text', 'json', 'html'],
-    jsonReporter: { fileName: `reports/mutation/${name}.json` },
-    htmlReporter: { fileName: `reports/mutation/${name}.html` },
+    jsonReporter: { fileName: `reports/mutation/${pass}.json` },
+    htmlReporter: { fileName: `reports/mutation/${pass}.html` },
     clearTextReporter: { allowColor: false, logTests: false, reportMutants: false },
-    thresholds: { high: breakAt, low: breakAt - 5, break: breakAt },
-    tempDirName: `.stryker-tmp/${name}`,
+    thresholds: { high: breakAt, low: breakAt - 5, break: pass === name ? breakAt : null },
+    tempDirName: `.stryker-tmp/${pass}`,
     cleanTempDir: true,
   };
 }

@@ -17,6 +17,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Tests that start processes: the slowest, run last so that a mutant a unit test kills stops early (Stryker bails on the first failure). */
 const PROCESS_TESTS = /\/(cli[^/]*|crash-safety|hardening|durability)\.test\.ts$/;
+/**
+ * `in-process` (the first pass of scripts/mutation.mjs): only the tests that run in Vitest's own
+ * process. `all` (the second pass, incremental): the process tests too, which then only run
+ * against the mutants the first pass left alive.
+ */
+const inProcessOnly = process.env.OSIRIS_MUTATION_TESTS === 'in-process';
 
 class FastFirst extends BaseSequencer {
   override sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -32,7 +38,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     include: ['agent-core/test/**/*.test.ts', 'mock-server/test/**/*.test.ts'],
-    exclude: ['agent-core/test/chaos.test.ts'],
+    exclude: ['agent-core/test/chaos.test.ts', ...(inProcessOnly ? ['agent-core/test/{cli*,crash-safety,hardening,durability}.test.ts'] : [])],
     environment: 'node',
     setupFiles: ['test-support/mutation-bridge.ts'],
     sequence: { sequencer: FastFirst },
