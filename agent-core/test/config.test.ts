@@ -191,6 +191,37 @@ describe('createConfig', () => {
   });
 });
 
+describe('a config that cannot be read', () => {
+  /** Runs `body` with the effective uid of `nobody`, so that a root-owned 0600 file cannot be read (root ignores modes). */
+  async function asNobody<T>(body: () => Promise<T>): Promise<T> {
+    const seteuid = process.seteuid;
+    if (seteuid === undefined || process.geteuid?.() !== 0) throw new Error('this test runs as root (npm test does)');
+    seteuid(65534);
+    try {
+      return await body();
+    } finally {
+      seteuid(0);
+    }
+  }
+
+  it('is never taken for a missing one: it is not overwritten, and the failure names the file', async () => {
+    const parent = await tempDir();
+    const stateDir = join(parent, 'msp');
+    // Everything but the config itself is open to nobody: only the read of the config can fail.
+    await chmod(parent, 0o755);
+    await mkdir(stateDir, { recursive: true });
+    await chmod(stateDir, 0o777);
+    const path = join(stateDir, 'config.yaml');
+    await writeFile(path, 'site_id: unreadable\n', { mode: 0o600 });
+    const [state, result] = await asNobody(async () => [await readConfigState(path), await createConfig(INPUT, { stateDir, now: NOW })] as const);
+    expect(state).toMatchObject({ state: 'invalid', reason: 'cannot read it (EACCES)' });
+    expect(state).not.toHaveProperty('unsafe');
+    expect(result).toMatchObject({ ok: false, code: 'io', error: `Cannot write ${path}: permission denied` });
+    expect(await readFile(path, 'utf8')).toBe('site_id: unreadable\n');
+    expect((await readdir(stateDir)).sort()).toEqual(['config.yaml']);
+  });
+});
+
 describe('needsProvisioning and readConfigState', () => {
   it('never opens a FIFO for reading (--check would hang), nor follows a link to a device (attack finding 5)', async () => {
     const dir = await tempDir();
