@@ -35,6 +35,9 @@ export default defineConfig({
   root,
   test: {
     pool: 'forks',
+    // One worker for all files: Stryker reruns a few tests from many files for each mutant, and a
+    // fresh process per file would cost more than the tests. (The suite passes either way.)
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 30_000,
     include: ['agent-core/test/**/*.test.ts', 'mock-server/test/**/*.test.ts'],
