@@ -155,3 +155,86 @@ describe('a claim that fails, each kind', () => {
     expect(!result.ok && result.hint).toBe(`This appliance itself already claimed this code for site ${site}, but its answer was lost before it was saved. Ask the partner to issue a new code for this appliance.`);
   });
 });
+
+describe('the network gate and the cancel signal', () => {
+  it('stops at a refused connection before claiming, with the stage\'s own words', async () => {
+    const server = await backend();
+    const url = server.url;
+    await server.close();
+    const port = new URL(url).port;
+    const { result, events } = await flow(url, { preflight: 'always' });
+    expect(result).toMatchObject({
+      ok: false, code: 'unreachable', step: 'preflight', retryable: true,
+      error: `127.0.0.1 port ${port} refused the connection`,
+      hint: 'The backend is down, or a firewall is actively rejecting outbound HTTPS.',
+      preflight: { ok: false, failed: { stage: 'tcp' } },
+    });
+    expect(events).toContainEqual(expect.objectContaining({ step: 'preflight', status: 'running', message: 'Checking the network (DNS, TCP, TLS, HTTP)' }));
+  });
+
+  it('says the network looks fine now when a claim was lost but the gate passes afterwards, keeping the claim\'s own hint', async () => {
+    const server = await hostile((req, res) => {
+      if (req.url === '/api/provision/claim') req.socket.destroy();
+      else if (req.url === VALIDATE_PATH) sendJson(res, 200, { valid: true, partner: { brand_name: 'P' } });
+      else sendJson(res, 200, { status: 'ok' });
+    });
+    const { result, events } = await flow(server.url, { preflight: 'on-failure' });
+    expect(result).toMatchObject({ ok: false, code: 'unreachable', step: 'claim', preflight: { ok: true } });
+    expect(!result.ok && result.hint).toBe('The claim did not reach Central Command: the code is still unused. The connection to 127.0.0.1 failed (UND_ERR_SOCKET).');
+    expect(events).toContainEqual(expect.objectContaining({ step: 'preflight', status: 'running', message: 'Checking the network to find out why' }));
+    expect(events).toContainEqual(expect.objectContaining({ step: 'preflight', status: 'done', message: 'The network looks fine now' }));
+  });
+
+  it('puts the failed stage\'s hint on a network failure the gate explains', async () => {
+    const server = await backend();
+    const url = server.url;
+    await server.close();
+    const { result } = await flow(url, { preflight: 'on-failure' });
+    expect(result).toMatchObject({ ok: false, step: 'claim', hint: 'The backend is down, or a firewall is actively rejecting outbound HTTPS.' });
+  });
+
+  it('cancels a validation in flight, and never claims', async () => {
+    let seen = 0;
+    const server = await hostile((req) => { if (req.url === VALIDATE_PATH) seen += 1; });
+    const controller = new AbortController();
+    setTimeout(() => { controller.abort(); }, 200);
+    const { result } = await flow(server.url, { validate: true, signal: controller.signal, http: { timeoutMs: 10_000 } });
+    expect(result).toMatchObject({ ok: false, code: 'cancelled', step: 'validate' });
+    expect(seen).toBe(1);
+    expect(server.hits.get('/api/provision/claim')).toBeUndefined();
+  });
+});
+
+describe('the lock', () => {
+  it('tells a second run who holds the state directory, at once when asked not to wait', async () => {
+    const server = await hostile(() => undefined);
+    const stateDir = join(await tempDir(), 'msp');
+    const holder = flow(server.url, { stateDir, purpose: 'the kiosk', http: { timeoutMs: 600 } });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    const second = await flow(server.url, { stateDir, lockWaitMs: 0 });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(second.result).toMatchObject({ ok: false, code: 'locked', step: 'prepare' });
+    expect(!second.result.ok && second.result.error).toContain('the kiosk');
+    await holder;
+  });
+
+  it('names a code claim or a finishing run as the holder when no purpose is given', async () => {
+    // Every answer comes late, so that the first run still holds the lock when the second one asks.
+    const server = await hostile((_req, res) => { setTimeout(() => { sendJson(res, 503, { detail: 'slow' }); }, 400); });
+    for (const [code, purpose] of [[PENDING_CODE, 'a code claim'], [undefined, 'finishing a claim']] as const) {
+      const stateDir = join(await tempDir(), 'msp');
+      const { mkdir, writeFile } = await import('node:fs/promises');
+      if (code === undefined) {
+        // Something to finish, so that the holder gets as far as the network.
+        await mkdir(stateDir, { recursive: true, mode: 0o700 });
+        await writeFile(join(stateDir, 'claim-journal.json'), JSON.stringify({ version: 2, source: 'claim', created_at: 'then', api_endpoint: server.url, mac_address: '84:3A:5B:91:B6:61', hostname: 'h', site: { site_id: 's', appliance_id: 'a', api_key: 'k', partner: {} } }));
+      }
+      const holder = flow(server.url, { stateDir, code });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const second = await flow(server.url, { stateDir, lockWaitMs: 0 });
+      expect(!second.result.ok && second.result.error).toContain(purpose);
+      await holder;
+    }
+  });
+});
