@@ -128,6 +128,7 @@ describe('drop-ship, in the engine', () => {
     };
     const result = await runDropshipFlow({ ...base, apiEndpoint: url, sleep, signal: controller.signal });
     expect(result).toMatchObject({ ok: false, code: 'cancelled', step: 'assignment' });
+    expect(events.filter((e) => e.step === 'assignment' && e.status === 'running').map((e) => e.message)).toEqual([1, 2].map((n) => `Asking Central Command whether a partner has assigned MAC ${MAC} (check ${n})`));
     // No retry_seconds without an answer: the first six polls are 10 s apart.
     expect(waits).toEqual([10_000, 10_000]);
     expect(events.filter((e) => e.step === 'assignment' && e.status === 'warning' && e.message.startsWith('Could not ask Central Command: '))).toHaveLength(2);
@@ -158,6 +159,58 @@ describe('drop-ship, in the engine', () => {
     expect(server.mock.store.dropship.get(MAC)?.polls).toBe(1);
     const config = parse(await readFile(join(stateDir, 'config.yaml'), 'utf8'), { version: '1.1' }) as Record<string, unknown>;
     expect([config.api_key]).toEqual(key);
+  });
+});
+
+describe('what a drop-ship run says, step by step', () => {
+  const SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl tech@partner';
+
+  it('tells each step in order, installs the signed SSH keys where asked, and keeps them for the hand-over', async () => {
+    const { server, stateDir, events, base } = await setup({ assign: false });
+    let waits = 0;
+    const sleep = () => {
+      waits += 1;
+      if (waits === 1) assignMac(server.mock.store, MAC, { site_id: 'ds-site', partner: 'nepa-it', ssh_authorized_keys: [SSH_KEY] });
+      return Promise.resolve();
+    };
+    const authorizedKeysPath = join(await tempDir(), 'authorized_keys');
+    const result = await runDropshipFlow({ ...base, sleep, authorizedKeysPath });
+    const configPath = join(stateDir, 'config.yaml');
+    expect(events.map((e) => [e.step, e.status, e.percent, e.message])).toEqual([
+      ['identity', 'done', 5, `MAC ${MAC}`],
+      ['prepare', 'running', 5, 'Checking the state directory'],
+      ['prepare', 'done', 8, 'State directory ready'],
+      ['assignment', 'running', 8, `Asking Central Command whether a partner has assigned MAC ${MAC} (check 1)`],
+      ['assignment', 'running', 8, `Not assigned yet: give the partner MAC ${MAC}`],
+      ['prepare', 'running', 8, 'Checking the state directory'],
+      ['prepare', 'done', 8, 'State directory ready'],
+      ['assignment', 'running', 8, `Asking Central Command whether a partner has assigned MAC ${MAC} (check 2)`],
+      ['assignment', 'done', 30, 'Assigned to a site by the partner'],
+      ['verify', 'running', 30, "Checking Central Command's signature"],
+      ['verify', 'done', 40, 'Signature valid'],
+      ['journal', 'running', 40, 'Saving the answer'],
+      ['journal', 'done', 50, 'Answer saved; an interruption from here on finishes without asking again'],
+      ['write-config', 'running', 50, 'Writing configuration'],
+      ['write-config', 'done', 65, `Configuration written to ${configPath}`],
+      ['write-config', 'done', 65, `Installed 1 SSH key(s) in ${authorizedKeysPath}`],
+      ['report-status', 'running', 65, 'Reporting progress to Central Command'],
+      ['report-status', 'done', 75, 'Status: configuring'],
+      ['fetch-config', 'running', 75, 'Fetching appliance settings'],
+      ['fetch-config', 'done', 90, 'Appliance settings applied'],
+      ['done', 'done', 100, 'Provisioned: site ds-site'],
+    ]);
+    expect(result).toMatchObject({ ok: true, data: { source: 'dropship', site_id: 'ds-site' } });
+    expect(await readFile(authorizedKeysPath, 'utf8')).toContain(SSH_KEY);
+    const kept = JSON.parse(await readFile(join(stateDir, 'ssh-keys.signed.json'), 'utf8')) as { canonical: string; signature: string };
+    expect(kept.canonical).toContain(SSH_KEY);
+    expect(kept.signature).toMatch(/^[0-9a-f]{128}$/i);
+  });
+
+  it('keeps the signed keys but installs nowhere when no authorized_keys file is named', async () => {
+    const { server, stateDir, base } = await setup({ assign: false });
+    assignMac(server.mock.store, MAC, { site_id: 'ds-site', ssh_authorized_keys: [SSH_KEY] });
+    expect((await runDropshipFlow(base)).ok).toBe(true);
+    expect((await readdir(stateDir)).sort()).toEqual(['.first-provision-success', 'config.yaml', 'ssh-keys.signed.json']);
   });
 });
 
@@ -233,5 +286,77 @@ describe('the background drop-ship poller (kiosk)', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(statuses.length).toBe(seen);
     expect(statuses.every((s) => s.state === 'waiting')).toBe(true);
+  });
+});
+
+describe('the background drop-ship poller, when things go wrong', () => {
+  it('knows no MAC before it has an identity', () => {
+    const { identity: _none, ...rest } = { identity: IDENTITY, onCommitEvent: () => undefined, onCommitDone: () => undefined };
+    expect(new DropshipPoller(rest).status()).toEqual({ state: 'off', mac_address: '', polls: 0 });
+  });
+
+  it('shows each wait with its poll count and when the next check is due, and why the last check failed', async () => {
+    const { server, base } = await setup();
+    const url = server.url;
+    await server.close();
+    const statuses: DropshipStatus[] = [];
+    let stop: () => void = () => undefined;
+    const poller = new DropshipPoller({ ...base, apiEndpoint: url, sleep: () => { stop(); return Promise.resolve(); }, onCommitEvent: () => undefined, onCommitDone: () => undefined });
+    const before = Date.now();
+    stop = poller.start((status) => statuses.push({ ...status }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const waiting = statuses.find((s) => s.next_check_at !== undefined);
+    expect(waiting).toMatchObject({ state: 'waiting', polls: 1, message: expect.stringMatching(/^Could not ask Central Command: /) as unknown });
+    const due = Date.parse(waiting?.next_check_at ?? '');
+    expect(due - before).toBeGreaterThanOrEqual(9_000);
+    expect(due - Date.now()).toBeLessThanOrEqual(10_000);
+  });
+
+  it('reports a refused assignment as failed, keeps its result, and waits before trying again', async () => {
+    const { base } = await setup();
+    const other = join(await tempDir(), 'other.pub');
+    await writeFile(other, `${signerFromSeed('22'.repeat(32)).publicKeyHex}\n`);
+    const statuses: DropshipStatus[] = [];
+    let done = 0;
+    const poller = new DropshipPoller({ ...base, serverKeyPath: other, onCommitEvent: () => undefined, onCommitDone: () => { done += 1; } });
+    const failed = new Promise<void>((resolve) => {
+      poller.start((status) => {
+        statuses.push(status);
+        if (status.state === 'failed') resolve();
+      });
+    });
+    await failed;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    poller.stop();
+    expect(statuses.at(-1)).toMatchObject({ state: 'failed', result: { ok: false, code: 'bad-signature' } });
+    expect(statuses.filter((s) => s.state === 'waiting')).toHaveLength(1);
+    expect(done).toBe(1);
+  });
+
+  it('reports no commit when a run ends before an assignment arrives', async () => {
+    const { base } = await setup();
+    expect((await runDropshipFlow(base)).ok).toBe(true);
+    let done = 0;
+    const poller = new DropshipPoller({ ...base, onCommitEvent: () => undefined, onCommitDone: () => { done += 1; } });
+    await new Promise<void>((resolve) => { poller.start((status) => { if (status.state === 'off') resolve(); }); });
+    expect(done).toBe(0);
+  });
+
+  it('stops the previous loop when started again, and stops for good with stop()', async () => {
+    const { base } = await setup({ assign: false });
+    const first: DropshipStatus[] = [];
+    const second: DropshipStatus[] = [];
+    const poller = new DropshipPoller({ ...base, sleep: () => new Promise((resolve) => setTimeout(resolve, 20)), onCommitEvent: () => undefined, onCommitDone: () => undefined });
+    poller.start((s) => first.push(s));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    poller.start((s) => second.push(s));
+    const seenFirst = first.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(first.length).toBe(seenFirst);
+    expect(second.length).toBeGreaterThan(0);
+    poller.stop();
+    const seenSecond = second.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(second.length).toBe(seenSecond);
   });
 });

@@ -273,3 +273,31 @@ describe('temp files left behind', () => {
     await expect(syncDirectory(join(dir, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
+
+describe('strings as PyYAML reads them', () => {
+  it('escapes everything outside printable ASCII, with the long form above U+FFFF only', async () => {
+    const { pyyamlScalar } = await import('../src/config/pyyaml-strings.js');
+    expect(pyyamlScalar(' ~')).toBe('" ~"');
+    expect(pyyamlScalar('a\u001fb\u007fc')).toBe('"a\\u001fb\\u007fc"');
+    expect(pyyamlScalar('\uffff\u{10000}')).toBe('"\\uffff\\U00010000"');
+    expect(pyyamlScalar('say "hi" \\ bye')).toBe('"say \\"hi\\" \\\\ bye"');
+    expect(pyyamlScalar('plain-text_1.2:3/4@5+6')).toBe('plain-text_1.2:3/4@5+6');
+    expect(pyyamlScalar('yes')).toBe('"yes"');
+    expect(pyyamlScalar('key:')).toBe('"key:"');
+  });
+
+  it('writes "<<" and "=" quoted, which the library would leave plain', async () => {
+    const config = buildConfig({ site_id: '<<', appliance_id: '=', api_key: 'k', api_endpoint: 'https://api.osiriscare.net', mac_address: '84:3A:5B:91:B6:61', hostname: 'h' }, '/s', AT);
+    const text = serializeConfig(config);
+    expect(text.ok && text.data).toContain('site_id: "<<"\nappliance_id: "="\n');
+  });
+});
+
+describe("the server's settings", () => {
+  it('keeps each valid setting and drops each invalid one on its own', async () => {
+    const { pickOverrides } = await import('../src/config/schema.js');
+    expect(pickOverrides(undefined)).toEqual({});
+    expect(pickOverrides({ poll_interval: 300, log_level: 'LOUD', healing_dry_run: true, unknown: 1 })).toStrictEqual({ poll_interval: 300, healing_dry_run: true });
+    expect(Object.keys(pickOverrides({ poll_interval: undefined }))).toEqual([]);
+  });
+});
