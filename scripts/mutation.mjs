@@ -26,7 +26,7 @@ function stryker(name, tests) {
     stdio: 'inherit',
     env: { ...process.env, OSIRIS_MUTATION_TESTS: tests },
   });
-  console.log(`mutation: ${name} (${tests} tests) took ${Math.round((Date.now() - started) / 1000)} s, exit ${run.status}`);
+  process.stdout.write(`mutation: ${name} (${tests} tests) took ${Math.round((Date.now() - started) / 1000)} s, exit ${run.status}\n`);
   return run.status === 0;
 }
 
@@ -88,6 +88,5 @@ for (const name of AREAS) {
 }
 writeFileSync(`${reports}/summary.md`, `${lines.join('\n')}\n`);
 writeFileSync(`${reports}/alive.txt`, `${alive.join('\n')}\n`);
-console.log(lines.join('\n'));
-console.log(`mutation: ${alive.length} mutant(s) alive, listed in ${reports}/alive.txt`);
+process.stdout.write(`${lines.join('\n')}\nmutation: ${alive.length} mutant(s) alive, listed in ${reports}/alive.txt\n`);
 process.exitCode = failed ? 1 : 0;

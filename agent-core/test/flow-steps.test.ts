@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runDropshipFlow } from '../src/flow/dropship.js';
 import type { ProgressEvent } from '../src/flow/events.js';
 import { runProvisioningFlow, type FlowOptions } from '../src/flow/flow.js';
-import { FAST_RETRY, PENDING_CODE, SECOND_PENDING_CODE, TEST_IDENTITY, onlyKey, useBackend, useTempDir } from '../../test-support/backend.js';
+import { FAST_RETRY, PENDING_CODE, SECOND_PENDING_CODE, TEST_IDENTITY, useBackend, useTempDir } from '../../test-support/backend.js';
 import { sendJson, useHostileServer } from '../../test-support/hostile-server.js';
 
 // What a run tells the technician, step by step, and what the files on disk make it decide.

@@ -198,7 +198,7 @@ describe('reading a config as the agent would', () => {
   });
 
   it('reads yes/no and on/off as YAML 1.1 booleans, as PyYAML does', () => {
-    const text = `${valid().replace(/^healing_enabled: .*$/m, 'healing_enabled: no').replace(/^enable_l1_sync: .*$/m, 'enable_l1_sync: on')}`;
+    const text = valid().replace(/^healing_enabled: .*$/m, 'healing_enabled: no').replace(/^enable_l1_sync: .*$/m, 'enable_l1_sync: on');
     const loaded = parseConfigText(text);
     expect(loaded.ok && loaded.data).toMatchObject({ healing_enabled: false, enable_l1_sync: true });
   });
@@ -286,7 +286,7 @@ describe('strings as PyYAML reads them', () => {
     expect(pyyamlScalar('key:')).toBe('"key:"');
   });
 
-  it('writes "<<" and "=" quoted, which the library would leave plain', async () => {
+  it('writes "<<" and "=" quoted, which the library would leave plain', () => {
     const config = buildConfig({ site_id: '<<', appliance_id: '=', api_key: 'k', api_endpoint: 'https://api.osiriscare.net', mac_address: '84:3A:5B:91:B6:61', hostname: 'h' }, '/s', AT);
     const text = serializeConfig(config);
     expect(text.ok && text.data).toContain('site_id: "<<"\nappliance_id: "="\n');
