@@ -6,7 +6,7 @@ import { runProvisioningFlow, type FlowOptions } from '../src/flow/flow.js';
 import {
   CLAIMED_CODE, EXPIRED_CODE, FAST_RETRY, PENDING_CODE, REVOKED_CODE, TEST_IDENTITY, UNBRANDED_CODE, useBackend, useTempDir,
 } from '../../test-support/backend.js';
-import { sendJson, useHostileServer, VALIDATE_PATH } from '../../test-support/hostile-server.js';
+import { claimBody, sendJson, useHostileServer, VALIDATE_PATH } from '../../test-support/hostile-server.js';
 
 // Every way the code path can stop before the point of no return, and what it leaves behind.
 const backend = useBackend();
@@ -236,5 +236,20 @@ describe('the lock', () => {
       expect(!second.result.ok && second.result.error).toContain(purpose);
       await holder;
     }
+  });
+});
+
+describe('an answer that cannot make a config', () => {
+  it('is kept under a name with the time it came, 0600, and the hint says where', async () => {
+    const server = await hostile((req, res) => {
+      if (req.url === '/api/provision/claim') sendJson(res, 200, claimBody({ api_key: null }));
+      else sendJson(res, 404, { detail: 'Not Found' });
+    });
+    const { result, stateDir } = await flow(server.url);
+    const kept = (await readdir(stateDir)).filter((n) => n.startsWith('claim-answer-'));
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatch(/^claim-answer-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z\.json$/);
+    expect((await stat(join(stateDir, kept[0] ?? ''))).mode & 0o777).toBe(0o600);
+    expect(!result.ok && result.hint).toBe(`The code is probably used now. The answer is kept in ${join(stateDir, kept[0] ?? '')}: contact support with it.`);
   });
 });
