@@ -197,10 +197,13 @@ describe('reading a config as the agent would', () => {
     expect(parseConfigText(text)).toMatchObject({ ok: false, error: expect.stringMatching(/^config file is incomplete or invalid \(api_key: .+\)$/) as unknown });
   });
 
-  it('reads yes/no and on/off as YAML 1.1 booleans, as PyYAML does', () => {
+  it('reads yes/no, on/off and a digits-only MAC as YAML 1.1 does, as PyYAML does', () => {
     const text = valid().replace(/^healing_enabled: .*$/m, 'healing_enabled: no').replace(/^enable_l1_sync: .*$/m, 'enable_l1_sync: on');
     const loaded = parseConfigText(text);
     expect(loaded.ok && loaded.data).toMatchObject({ healing_enabled: false, enable_l1_sync: true });
+    // A hand-written MAC of digits only is a base-60 integer to PyYAML: not the string the agent needs.
+    const sexagesimal = parseConfigText(valid().replace(/^mac_address: .*$/m, 'mac_address: 12:34:56:12:34:56'));
+    expect(sexagesimal).toMatchObject({ ok: false, error: expect.stringMatching(/^config file is incomplete or invalid \(mac_address: /) as unknown });
   });
 
   it('refuses to write an invalid config and names the field', () => {
