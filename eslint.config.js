@@ -3,7 +3,7 @@ import svelte from 'eslint-plugin-svelte';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test-artifacts/', '.state/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test-artifacts/', '.state/', 'reports/', '.stryker-tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -35,7 +35,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/*.js', 'bin/*.cjs', 'eslint.config.js', 'rolldown.config.js', 'test-support/*.mjs', 'scripts/*.mjs'],
+    files: ['bin/*.js', 'bin/*.cjs', 'eslint.config.js', 'rolldown.config.js', 'test-support/*.mjs', 'scripts/*.mjs', 'stryker/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { process: 'readonly' } },
   },

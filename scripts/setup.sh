@@ -17,6 +17,9 @@ command -v script >/dev/null 2>&1 && command -v unshare >/dev/null 2>&1 || packa
 # Debian's python3 with PyYAML: the agent's own YAML parser and json.dumps, the references the config
 # writer and the drop-ship signature bytes are tested against.
 /usr/bin/python3 -c 'import yaml' >/dev/null 2>&1 || packages+=(python3 python3-yaml)
+# strace: the durability test watches a provisioning run's real system calls (temp file written,
+# fsynced, renamed, directory fsynced), which a crash test cannot see (SIGKILL keeps the page cache).
+command -v strace >/dev/null 2>&1 || packages+=(strace)
 if ((${#packages[@]} > 0)); then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: needs root to install: ${packages[*]} (run with sudo, or install them yourself)" >&2

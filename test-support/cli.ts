@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { mutationEnv } from './mutation-env.js';
 
 export const CLI = fileURLToPath(new URL('../bin/osiris-provision.cjs', import.meta.url));
 export const MOCK_CLI = fileURLToPath(new URL('../bin/osiris-mock-server.js', import.meta.url));
@@ -22,7 +23,7 @@ export interface CliRunOptions {
 export function runCli(args: readonly string[], options: CliRunOptions = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...mutationEnv(), ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

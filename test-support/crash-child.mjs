@@ -5,7 +5,10 @@ import { runProvisioningFlow } from '../dist/agent-core/src/flow/flow.js';
 
 const [endpoint, stateDir, code, point, mac = '84:3A:5B:91:B6:61'] = process.argv.slice(2);
 const die = (here) => {
-  if (here === point) process.kill(process.pid, 'SIGKILL');
+  if (here !== point) return;
+  // Under `npm run test:mutation` only: SIGKILL runs no exit handler (see mutation-child-coverage.mjs).
+  globalThis.__osirisFlushMutationCoverage?.();
+  process.kill(process.pid, 'SIGKILL');
 };
 const result = await runProvisioningFlow({
   code,

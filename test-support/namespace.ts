@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { CLI, type CliRun } from './cli.js';
+import { mutationEnv } from './mutation-env.js';
 
 /**
  * Runs the real `osiris-provision` in a private mount namespace (`unshare -m`, as root) after a
@@ -9,7 +10,7 @@ import { CLI, type CliRun } from './cli.js';
 export function runCliInNamespace(setup: string, args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-ec', `${setup}\nexec "$@"`, 'sh', process.execPath, CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...mutationEnv(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -55,6 +55,17 @@ describe('writeFileAtomic', () => {
   });
 });
 
+describe('the stale-temp sweep', () => {
+  it("sweeps only its own file's temps: a journal's temp left by a killed run survives a config write, as do other files", async () => {
+    const dir = await tempDir();
+    const keep = ['.claim-journal.json.999999.abcdef012345.tmp', 'notes.tmp', '.config.yaml.999999.abcdef012345.tmp.bak', '.config.yaml.not-a-pid.abcdef.tmp'];
+    for (const name of keep) await writeFile(join(dir, name), 'not ours');
+    await writeFile(join(dir, '.config.yaml.999999.abcdef012345.tmp'), 'half');
+    await writeFileAtomic(join(dir, 'config.yaml'), 'whole');
+    expect((await readdir(dir)).sort()).toEqual([...keep, 'config.yaml'].sort());
+  });
+});
+
 describe('attack finding 6: concurrent writers of the same file', () => {
   const WRITES_PER_WRITER = 300;
 

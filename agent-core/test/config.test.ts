@@ -191,6 +191,96 @@ describe('createConfig', () => {
   });
 });
 
+describe('createConfig, exactly', () => {
+  it('returns the path and the config written, and no backup when nothing was replaced', async () => {
+    const { result, path } = await write();
+    expect(result.ok && Object.keys(result.data).sort()).toEqual(['config', 'path']);
+    expect(result.ok && result.data.path).toBe(path);
+  });
+
+  it('writes no partner block when the server sent no partner', async () => {
+    const stateDir = join(await tempDir(), 'msp');
+    const { partner_info: _none, ...noPartner } = INPUT;
+    const result = await createConfig(noPartner, { stateDir, now: NOW });
+    expect(result.ok && result.data.config).not.toHaveProperty('partner');
+    expect(await readFile(join(stateDir, 'config.yaml'), 'utf8')).not.toMatch(/^partner:/m);
+  });
+
+  it('writes to the config path given, in its own directory, with that directory as the state_dir', async () => {
+    const dir = join(await tempDir(), 'elsewhere');
+    const configPath = join(dir, 'agent.yaml');
+    const result = await createConfig(INPUT, { configPath, now: NOW });
+    expect(result).toMatchObject({ ok: true, data: { path: configPath, config: { state_dir: dir } } });
+    expect(await readdir(dir)).toEqual(['agent.yaml']);
+  });
+
+  it('says why it will not replace a valid config or a link, and what to do', async () => {
+    const first = await write();
+    expect((await write({}, { stateDir: first.stateDir })).result).toEqual({
+      ok: false, code: 'exists', retryable: false,
+      error: `Appliance is already provisioned (config at ${first.path})`,
+      hint: 'Use --force to re-provision; the current config will be backed up.',
+    });
+    const stateDir = join(await tempDir(), 'msp');
+    await mkdir(stateDir, { recursive: true });
+    await symlink('/etc/hostname', join(stateDir, 'config.yaml'));
+    expect((await write({}, { stateDir, force: true })).result).toEqual({
+      ok: false, code: 'io', retryable: false,
+      error: `Refusing to replace ${join(stateDir, 'config.yaml')}: it is a symbolic link (refused)`,
+      hint: 'Remove it (it should be a plain file written by provisioning), then try again.',
+    });
+  });
+
+  it('keeps no backup when asked not to', async () => {
+    const first = await write();
+    const result = await createConfig({ ...INPUT, site_id: 'again' }, { stateDir: first.stateDir, force: true, backup: false, now: NOW });
+    expect(result.ok && result.data).not.toHaveProperty('backupPath');
+    expect(await readdir(first.stateDir)).toEqual(['config.yaml']);
+  });
+
+  it('prunes only old backups: the journal, the marker and other files in the state directory stay', async () => {
+    const first = await write();
+    const others = ['.first-provision-success', 'claim-journal.json', 'notes.txt'];
+    for (const name of others) await writeFile(join(first.stateDir, name), name);
+    for (let i = 0; i < 5; i += 1) await write({ site_id: `site-${i}` }, { stateDir: first.stateDir, force: true });
+    const names = (await readdir(first.stateDir)).sort();
+    expect(names.filter((n) => !n.startsWith('config.yaml.bak-'))).toEqual([...others, 'config.yaml'].sort());
+    expect(names.filter((n) => n.startsWith('config.yaml.bak-'))).toHaveLength(3);
+    for (const name of others) expect(await readFile(join(first.stateDir, name), 'utf8')).toBe(name);
+  });
+});
+
+describe('a config that cannot be read', () => {
+  /** Runs `body` with the effective uid of `nobody`, so that a root-owned 0600 file cannot be read (root ignores modes). */
+  async function asNobody<T>(body: () => Promise<T>): Promise<T> {
+    const seteuid = process.seteuid;
+    if (seteuid === undefined || process.geteuid?.() !== 0) throw new Error('this test runs as root (npm test does)');
+    seteuid(65534);
+    try {
+      return await body();
+    } finally {
+      seteuid(0);
+    }
+  }
+
+  it('is never taken for a missing one: it is not overwritten, and the failure names the file', async () => {
+    const parent = await tempDir();
+    const stateDir = join(parent, 'msp');
+    // Everything but the config itself is open to nobody: only the read of the config can fail.
+    await chmod(parent, 0o755);
+    await mkdir(stateDir, { recursive: true });
+    await chmod(stateDir, 0o777);
+    const path = join(stateDir, 'config.yaml');
+    await writeFile(path, 'site_id: unreadable\n', { mode: 0o600 });
+    const [state, result] = await asNobody(async () => [await readConfigState(path), await createConfig(INPUT, { stateDir, now: NOW })] as const);
+    expect(state).toMatchObject({ state: 'invalid', reason: 'cannot read it (EACCES)' });
+    expect(state).not.toHaveProperty('unsafe');
+    expect(result).toMatchObject({ ok: false, code: 'io', error: `Cannot write ${path}: permission denied` });
+    expect(await readFile(path, 'utf8')).toBe('site_id: unreadable\n');
+    expect((await readdir(stateDir)).sort()).toEqual(['config.yaml']);
+  });
+});
+
 describe('needsProvisioning and readConfigState', () => {
   it('never opens a FIFO for reading (--check would hang), nor follows a link to a device (attack finding 5)', async () => {
     const dir = await tempDir();

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { apiUrl, isAllowedEndpoint, isLoopbackHost, parseApiEndpoint } from '../src/http/endpoint.js';
+import { apiUrl, endpointToString, isAllowedEndpoint, isLoopbackHost, parseApiEndpoint } from '../src/http/endpoint.js';
 
 describe('API endpoint policy', () => {
   it('accepts https and strips a trailing slash', () => {
     const result = parseApiEndpoint('https://api.osiriscare.net/');
     expect(result.ok && result.data.href).toBe('https://api.osiriscare.net/');
     expect(result.ok && apiUrl(result.data, '/api/provision/claim').href).toBe('https://api.osiriscare.net/api/provision/claim');
+    // The root keeps the one slash a URL always has; a base path loses every trailing one.
+    const based = parseApiEndpoint('https://lab.example/central//');
+    expect(based.ok && based.data.pathname).toBe('/central');
+    expect(based.ok && endpointToString(based.data)).toBe('https://lab.example/central');
   });
 
   it('keeps a base path', () => {
@@ -27,6 +31,24 @@ describe('API endpoint policy', () => {
     for (const url of ['https://user:pw@api.osiriscare.net', 'https://api.osiriscare.net/?x=1', 'ftp://api.osiriscare.net', 'not a url']) {
       expect(parseApiEndpoint(url).ok, url).toBe(false);
     }
+  });
+
+  it.each([
+    ['a user name alone', 'https://user@api.osiriscare.net', 'API endpoint must not contain a user name or password'],
+    ['a password alone', 'https://:secret@api.osiriscare.net', 'API endpoint must not contain a user name or password'],
+    ['both', 'https://user:secret@api.osiriscare.net', 'API endpoint must not contain a user name or password'],
+    ['a query', 'https://api.osiriscare.net/?x=1', 'API endpoint must not contain a query or fragment'],
+    ['a fragment', 'https://api.osiriscare.net/#x', 'API endpoint must not contain a query or fragment'],
+    ['another scheme', 'ftp://api.osiriscare.net', 'API endpoint must be an https URL, not ftp:'],
+    ['no URL at all', 'not a url', 'API endpoint is not a URL: "not a url"'],
+  ])('refuses an endpoint with %s and says why', (_label, url, reason) => {
+    expect(parseApiEndpoint(url)).toMatchObject({ ok: false, code: 'usage', error: reason });
+  });
+
+  it('names the host and the rule when refusing plain http', () => {
+    const result = parseApiEndpoint('http://api.osiriscare.net');
+    expect(result).toMatchObject({ ok: false, code: 'usage', error: 'Refusing plain http to api.osiriscare.net: the API endpoint must use https' });
+    expect(!result.ok && result.hint).toContain('Only the loopback host');
   });
 
   it('knows which hosts are loopback', () => {

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -233,6 +233,18 @@ describe('after the point of no return', () => {
     expect(second.result).toMatchObject({ ok: true, data: { resumed: true } });
     expect(server.mock.store.appliances.size).toBe(1);
     expect((await configOf(second.configPath)).api_key).toBe(onlyKey(server));
+  });
+
+  it('keeps the claim journal, which holds the api_key, readable by its owner only (0600 in a 0700 directory)', async () => {
+    const server = await backend();
+    const stateDir = join(await tempDir(), 'msp');
+    const stop = () => Promise.reject(Object.assign(new Error('I/O error'), { code: 'EIO' }));
+    const { result } = await flow(server.url, { stateDir, hooks: { onWritePhase: (file, phase) => (file === 'config' && phase === 'created' ? stop() : undefined) } });
+    expect(result).toMatchObject({ ok: false, step: 'write-config' });
+    const journal = join(stateDir, 'claim-journal.json');
+    expect(await readFile(journal, 'utf8')).toContain(onlyKey(server));
+    expect((await stat(journal)).mode & 0o777).toBe(0o600);
+    expect((await stat(stateDir)).mode & 0o777).toBe(0o700);
   });
 
   it('still writes the config when the journal cannot be saved, with a warning', async () => {

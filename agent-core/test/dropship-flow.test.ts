@@ -1,0 +1,362 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { DropshipPoller, type DropshipStatus } from '../src/flow/dropship-poller.js';
+import { runDropshipFlow, type DropshipOptions } from '../src/flow/dropship.js';
+import type { ProgressEvent } from '../src/flow/events.js';
+import { nextPollDelayMs } from '../src/flow/poll-schedule.js';
+import { acquireLock } from '../src/state/lock.js';
+import { signerFromSeed } from '../../mock-server/src/signing.js';
+import { assignMac } from '../../mock-server/src/store/index.js';
+import { FAST_RETRY, useBackend, useTempDir } from '../../test-support/backend.js';
+
+// The drop-ship path in the engine's own process (the CLI tests drive the same code as a process).
+const backend = useBackend();
+const tempDir = useTempDir();
+const MAC = '02:00:5E:00:53:77';
+const IDENTITY = { mac_address: MAC, hostname: 'dropship-box' };
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+async function keyFile(hex: string): Promise<string> {
+  const path = join(await tempDir(), 'central-command.pub');
+  await writeFile(path, `# Central Command drop-ship key\n${hex}\n`);
+  return path;
+}
+
+async function setup(options: { assign?: boolean; retrySeconds?: number } = {}) {
+  const server = await backend(options.retrySeconds === undefined ? {} : { dropshipRetrySeconds: options.retrySeconds });
+  if (options.assign !== false) assignMac(server.mock.store, MAC, { site_id: 'nepa-it-dropship', clinic_name: 'Drop Clinic', partner: 'nepa-it' });
+  const stateDir = join(await tempDir(), 'msp');
+  const serverKeyPath = await keyFile(server.mock.signer.publicKeyHex);
+  const events: ProgressEvent[] = [];
+  const waits: number[] = [];
+  const base: DropshipOptions = {
+    apiEndpoint: server.url,
+    stateDir,
+    serverKeyPath,
+    identity: IDENTITY,
+    http: { retry: { ...FAST_RETRY, attempts: 1 } },
+    onEvent: (e) => events.push(e),
+    random: () => 0.5,
+    sleep: (ms) => { waits.push(ms); return Promise.resolve(); },
+  };
+  return { server, stateDir, serverKeyPath, events, waits, base };
+}
+
+const activeKeys = (server: Awaited<ReturnType<typeof setup>>['server']) => [...server.mock.store.apiKeys.values()].filter((k) => k.active).map((k) => k.key);
+
+describe('drop-ship, in the engine', () => {
+  it('provisions from a signed assignment with the key minted for it, asked once, and leaves only the config and the finished marker', async () => {
+    const { server, stateDir, events, base } = await setup();
+    const result = await runDropshipFlow(base);
+    expect(result).toMatchObject({ ok: true, data: { source: 'dropship', site_id: 'nepa-it-dropship', resumed: false, config_path: join(stateDir, 'config.yaml') } });
+    const config = parse(await readFile(join(stateDir, 'config.yaml'), 'utf8'), { version: '1.1' }) as Record<string, unknown>;
+    expect(activeKeys(server)).toEqual([config.api_key]);
+    expect(config).not.toHaveProperty('partner');
+    expect(server.mock.store.dropship.get(MAC)?.polls).toBe(1);
+    expect((await readdir(stateDir)).sort()).toEqual(['.first-provision-success', 'config.yaml']);
+    expect(events.map((e) => `${e.step}:${e.status}`)).toEqual(expect.arrayContaining(['assignment:done', 'verify:running', 'verify:done', 'journal:done', 'write-config:done', 'done:done']));
+    expect(events.find((e) => e.step === 'assignment' && e.status === 'running')?.message).toBe(`Asking Central Command whether a partner has assigned MAC ${MAC} (check 1)`);
+  });
+
+  it('waits as long as the server asks between polls, within bounds, and provisions once the partner assigns the MAC', async () => {
+    const { server, waits, events, base } = await setup({ assign: false, retrySeconds: 2 });
+    const sleep = (ms: number) => {
+      waits.push(ms);
+      if (waits.length === 2) assignMac(server.mock.store, MAC, { site_id: 'nepa-it-later' });
+      return Promise.resolve();
+    };
+    const seen: { polls: number; delayMs: number }[] = [];
+    const result = await runDropshipFlow({ ...base, sleep, onWait: (w) => seen.push(w) });
+    expect(result).toMatchObject({ ok: true, data: { site_id: 'nepa-it-later' } });
+    // retry_seconds 2 is below the 5 s floor; random 0.5 means no jitter.
+    expect(waits).toEqual([5_000, 5_000]);
+    expect(seen).toEqual([{ polls: 1, delayMs: 5_000 }, { polls: 2, delayMs: 5_000 }]);
+    expect(events.filter((e) => e.message === `Not assigned yet: give the partner MAC ${MAC}`)).toHaveLength(2);
+    expect(server.mock.store.dropship.get(MAC)?.polls).toBe(3);
+  });
+
+  it('gives up at the total timeout, naming the MAC, and never waits past it', async () => {
+    const { waits, base, stateDir } = await setup({ assign: false, retrySeconds: 60 });
+    let clock = Date.parse('2026-01-04T15:30:00Z');
+    const now = () => new Date(clock);
+    const sleep = (ms: number) => { waits.push(ms); clock += ms; return Promise.resolve(); };
+    const result = await runDropshipFlow({ ...base, now, sleep, totalTimeoutMs: 90_000 });
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'not-assigned',
+      step: 'assignment',
+      error: `No partner has assigned this appliance (MAC ${MAC}) to a site yet`,
+      hint: `Ask the partner to assign MAC ${MAC} in the dashboard, or provision with a code.`,
+    });
+    expect(waits).toEqual([60_000, 30_000]);
+    expect(await readdir(stateDir)).not.toContain('config.yaml');
+  });
+
+  it('refuses an assignment signed with another key: nothing written, the minted answer not asked for again', async () => {
+    const { server, stateDir, base } = await setup();
+    const result = await runDropshipFlow({ ...base, serverKeyPath: await keyFile(signerFromSeed('11'.repeat(32)).publicKeyHex) });
+    expect(result).toMatchObject({ ok: false, code: 'bad-signature', step: 'verify' });
+    expect(await readdir(stateDir)).not.toContain('config.yaml');
+    expect(await readdir(stateDir)).not.toContain('claim-journal.json');
+    expect(server.mock.store.dropship.get(MAC)?.polls).toBe(1);
+  });
+
+  it("refuses to start without Central Command's key, before any request", async () => {
+    const { server, base } = await setup();
+    const result = await runDropshipFlow({ ...base, serverKeyPath: join(await tempDir(), 'missing.pub') });
+    expect(result).toMatchObject({ ok: false, code: 'server-key', step: 'prepare' });
+    expect(server.mock.store.dropship.get(MAC)?.polls).toBe(0);
+  });
+
+  it('refuses an endpoint that breaks the endpoint rule before any request', async () => {
+    const { base } = await setup();
+    expect(await runDropshipFlow({ ...base, apiEndpoint: 'http://203.0.113.7' })).toMatchObject({ ok: false, code: 'usage', step: 'prepare' });
+  });
+
+  it('warns and keeps waiting on the schedule when Central Command cannot be reached, until cancelled', async () => {
+    const { server, base, waits, events } = await setup();
+    const url = server.url;
+    await server.close();
+    const controller = new AbortController();
+    const sleep = (ms: number) => {
+      waits.push(ms);
+      if (waits.length === 2) controller.abort();
+      return Promise.resolve();
+    };
+    const result = await runDropshipFlow({ ...base, apiEndpoint: url, sleep, signal: controller.signal });
+    expect(result).toMatchObject({ ok: false, code: 'cancelled', step: 'assignment' });
+    expect(events.filter((e) => e.step === 'assignment' && e.status === 'running').map((e) => e.message)).toEqual([1, 2].map((n) => `Asking Central Command whether a partner has assigned MAC ${MAC} (check ${n})`));
+    // No retry_seconds without an answer: the first six polls are 10 s apart.
+    expect(waits).toEqual([10_000, 10_000]);
+    expect(events.filter((e) => e.step === 'assignment' && e.status === 'warning' && e.message.startsWith('Could not ask Central Command: '))).toHaveLength(2);
+  });
+
+  it('pauses while another run holds the state directory, then polls', async () => {
+    const { base, stateDir, waits } = await setup();
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(stateDir, { recursive: true, mode: 0o700 });
+    const held = await acquireLock(join(stateDir, 'provision.lock'), 'a code claim', { waitMs: 0 });
+    expect(held.ok).toBe(true);
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+      if (held.ok) await held.data.release();
+    };
+    const result = await runDropshipFlow({ ...base, sleep });
+    expect(result).toMatchObject({ ok: true, data: { source: 'dropship' } });
+    expect(waits).toEqual([10_000]);
+  });
+
+  it('finishes its own journalled answer after an interruption without asking the server again', async () => {
+    const { server, base, stateDir } = await setup();
+    const interrupted = runDropshipFlow({ ...base, hooks: { afterStep: (step) => (step === 'journal' ? Promise.reject(new Error('power cut')) : undefined) } });
+    await expect(interrupted).rejects.toThrow('power cut');
+    const key = activeKeys(server);
+    const result = await runDropshipFlow(base);
+    expect(result).toMatchObject({ ok: true, data: { source: 'dropship', resumed: true } });
+    expect(server.mock.store.dropship.get(MAC)?.polls).toBe(1);
+    const config = parse(await readFile(join(stateDir, 'config.yaml'), 'utf8'), { version: '1.1' }) as Record<string, unknown>;
+    expect([config.api_key]).toEqual(key);
+  });
+});
+
+describe('what a drop-ship run says, step by step', () => {
+  const SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl tech@partner';
+
+  it('tells each step in order, installs the signed SSH keys where asked, and keeps them for the hand-over', async () => {
+    const { server, stateDir, events, base } = await setup({ assign: false });
+    let waits = 0;
+    const sleep = () => {
+      waits += 1;
+      if (waits === 1) assignMac(server.mock.store, MAC, { site_id: 'ds-site', partner: 'nepa-it', ssh_authorized_keys: [SSH_KEY] });
+      return Promise.resolve();
+    };
+    const authorizedKeysPath = join(await tempDir(), 'authorized_keys');
+    const result = await runDropshipFlow({ ...base, sleep, authorizedKeysPath });
+    const configPath = join(stateDir, 'config.yaml');
+    expect(events.map((e) => [e.step, e.status, e.percent, e.message])).toEqual([
+      ['identity', 'done', 5, `MAC ${MAC}`],
+      ['prepare', 'running', 5, 'Checking the state directory'],
+      ['prepare', 'done', 8, 'State directory ready'],
+      ['assignment', 'running', 8, `Asking Central Command whether a partner has assigned MAC ${MAC} (check 1)`],
+      ['assignment', 'running', 8, `Not assigned yet: give the partner MAC ${MAC}`],
+      ['prepare', 'running', 8, 'Checking the state directory'],
+      ['prepare', 'done', 8, 'State directory ready'],
+      ['assignment', 'running', 8, `Asking Central Command whether a partner has assigned MAC ${MAC} (check 2)`],
+      ['assignment', 'done', 30, 'Assigned to a site by the partner'],
+      ['verify', 'running', 30, "Checking Central Command's signature"],
+      ['verify', 'done', 40, 'Signature valid'],
+      ['journal', 'running', 40, 'Saving the answer'],
+      ['journal', 'done', 50, 'Answer saved; an interruption from here on finishes without asking again'],
+      ['write-config', 'running', 50, 'Writing configuration'],
+      ['write-config', 'done', 65, `Configuration written to ${configPath}`],
+      ['write-config', 'done', 65, `Installed 1 SSH key(s) in ${authorizedKeysPath}`],
+      ['report-status', 'running', 65, 'Reporting progress to Central Command'],
+      ['report-status', 'done', 75, 'Status: configuring'],
+      ['fetch-config', 'running', 75, 'Fetching appliance settings'],
+      ['fetch-config', 'done', 90, 'Appliance settings applied'],
+      ['done', 'done', 100, 'Provisioned: site ds-site'],
+    ]);
+    expect(result).toMatchObject({ ok: true, data: { source: 'dropship', site_id: 'ds-site' } });
+    expect(await readFile(authorizedKeysPath, 'utf8')).toContain(SSH_KEY);
+    const kept = JSON.parse(await readFile(join(stateDir, 'ssh-keys.signed.json'), 'utf8')) as { canonical: string; signature: string };
+    expect(kept.canonical).toContain(SSH_KEY);
+    expect(kept.signature).toMatch(/^[0-9a-f]{128}$/i);
+  });
+
+  it('keeps the signed keys but installs nowhere when no authorized_keys file is named', async () => {
+    const { server, stateDir, base } = await setup({ assign: false });
+    assignMac(server.mock.store, MAC, { site_id: 'ds-site', ssh_authorized_keys: [SSH_KEY] });
+    expect((await runDropshipFlow(base)).ok).toBe(true);
+    expect((await readdir(stateDir)).sort()).toEqual(['.first-provision-success', 'config.yaml', 'ssh-keys.signed.json']);
+  });
+});
+
+describe('the drop-ship poll schedule', () => {
+  const exact = () => 0.5;
+  it.each([
+    ['the first six polls without an answer: 10 s', 0, 0, undefined, 10_000],
+    ['the sixth', 5, HOUR_MS, undefined, 10_000],
+    ['then every minute for a day', 6, HOUR_MS, undefined, 60_000],
+    ['after a day: every five minutes', 6, DAY_MS, undefined, 300_000],
+    ["the server's retry_seconds", 0, 0, 42, 42_000],
+    ['a hostile 0 floored at 5 s', 0, 0, 0, 5_000],
+    ['a huge value capped at an hour', 0, 0, 86_400, 3_600_000],
+    ['never more often than five minutes after a day, whatever the server says', 3, DAY_MS, 30, 300_000],
+  ])('%s', (_label, polls, elapsed, retry, expected) => {
+    expect(nextPollDelayMs(polls, elapsed, retry, exact)).toBe(expected);
+  });
+
+  it('jitters by ±20 %', () => {
+    expect(nextPollDelayMs(0, 0, 100, () => 0)).toBe(80_000);
+    expect(nextPollDelayMs(0, 0, 100, () => 1)).toBe(120_000);
+    const spread = Array.from({ length: 50 }, () => nextPollDelayMs(0, 0, 100));
+    expect(Math.min(...spread)).toBeGreaterThanOrEqual(80_000);
+    expect(Math.max(...spread)).toBeLessThanOrEqual(120_000);
+  });
+});
+
+describe('the background drop-ship poller (kiosk)', () => {
+  it('reports waiting, then provisioning with the commit events, then done, and stops', async () => {
+    const { base } = await setup();
+    const statuses: DropshipStatus[] = [];
+    const commitEvents: ProgressEvent[] = [];
+    let committed = 0;
+    const poller = new DropshipPoller({ ...base, onCommitEvent: (e) => commitEvents.push(e), onCommitDone: () => { committed += 1; } });
+    expect(poller.status()).toEqual({ state: 'off', mac_address: MAC, polls: 0 });
+    const finished = new Promise<void>((resolve) => {
+      poller.start((status) => {
+        statuses.push(status);
+        if (status.state === 'done') resolve();
+      });
+    });
+    await finished;
+    expect(statuses.map((s) => s.state)).toEqual(['waiting', 'provisioning', 'done']);
+    expect(poller.status()).toMatchObject({ state: 'done', result: { ok: true } });
+    expect(committed).toBe(1);
+    expect(commitEvents[0]?.step).toBe('verify');
+    expect(commitEvents.some((e) => e.step === 'assignment')).toBe(false);
+  });
+
+  it('stops for good at an outcome a later poll cannot cure (already provisioned), and is off', async () => {
+    const { base } = await setup();
+    expect((await runDropshipFlow(base)).ok).toBe(true);
+    const poller = new DropshipPoller({ ...base, onCommitEvent: () => undefined, onCommitDone: () => undefined });
+    const last = await new Promise<DropshipStatus>((resolve) => {
+      poller.start((status) => { if (status.state !== 'waiting') resolve(status); });
+    });
+    expect(last).toMatchObject({ state: 'off', result: { ok: false, code: 'exists' } });
+  });
+
+  it('says nothing more once stopped', async () => {
+    const { base } = await setup({ assign: false });
+    const statuses: DropshipStatus[] = [];
+    let stop: () => void = () => undefined;
+    const poller = new DropshipPoller({
+      ...base,
+      sleep: () => { stop(); return Promise.resolve(); },
+      onCommitEvent: () => undefined,
+      onCommitDone: () => undefined,
+    });
+    stop = poller.start((status) => statuses.push(status));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const seen = statuses.length;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(statuses.length).toBe(seen);
+    expect(statuses.every((s) => s.state === 'waiting')).toBe(true);
+  });
+});
+
+describe('the background drop-ship poller, when things go wrong', () => {
+  it('knows no MAC before it has an identity', () => {
+    const { identity: _none, ...rest } = { identity: IDENTITY, onCommitEvent: () => undefined, onCommitDone: () => undefined };
+    expect(new DropshipPoller(rest).status()).toEqual({ state: 'off', mac_address: '', polls: 0 });
+  });
+
+  it('shows each wait with its poll count and when the next check is due, and why the last check failed', async () => {
+    const { server, base } = await setup();
+    const url = server.url;
+    await server.close();
+    const statuses: DropshipStatus[] = [];
+    let stop: () => void = () => undefined;
+    const poller = new DropshipPoller({ ...base, apiEndpoint: url, sleep: () => { stop(); return Promise.resolve(); }, onCommitEvent: () => undefined, onCommitDone: () => undefined });
+    const before = Date.now();
+    stop = poller.start((status) => statuses.push({ ...status }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const waiting = statuses.find((s) => s.next_check_at !== undefined);
+    expect(waiting).toMatchObject({ state: 'waiting', polls: 1, message: expect.stringMatching(/^Could not ask Central Command: /) as unknown });
+    const due = Date.parse(waiting?.next_check_at ?? '');
+    expect(due - before).toBeGreaterThanOrEqual(9_000);
+    expect(due - Date.now()).toBeLessThanOrEqual(10_000);
+  });
+
+  it('reports a refused assignment as failed, keeps its result, and waits before trying again', async () => {
+    const { base } = await setup();
+    const other = join(await tempDir(), 'other.pub');
+    await writeFile(other, `${signerFromSeed('22'.repeat(32)).publicKeyHex}\n`);
+    const statuses: DropshipStatus[] = [];
+    let done = 0;
+    const poller = new DropshipPoller({ ...base, serverKeyPath: other, onCommitEvent: () => undefined, onCommitDone: () => { done += 1; } });
+    const failed = new Promise<void>((resolve) => {
+      poller.start((status) => {
+        statuses.push(status);
+        if (status.state === 'failed') resolve();
+      });
+    });
+    await failed;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    poller.stop();
+    expect(statuses.at(-1)).toMatchObject({ state: 'failed', result: { ok: false, code: 'bad-signature' } });
+    expect(statuses.filter((s) => s.state === 'waiting')).toHaveLength(1);
+    expect(done).toBe(1);
+  });
+
+  it('reports no commit when a run ends before an assignment arrives', async () => {
+    const { base } = await setup();
+    expect((await runDropshipFlow(base)).ok).toBe(true);
+    let done = 0;
+    const poller = new DropshipPoller({ ...base, onCommitEvent: () => undefined, onCommitDone: () => { done += 1; } });
+    await new Promise<void>((resolve) => { poller.start((status) => { if (status.state === 'off') resolve(); }); });
+    expect(done).toBe(0);
+  });
+
+  it('stops the previous loop when started again, and stops for good with stop()', async () => {
+    const { base } = await setup({ assign: false });
+    const first: DropshipStatus[] = [];
+    const second: DropshipStatus[] = [];
+    const poller = new DropshipPoller({ ...base, sleep: () => new Promise((resolve) => setTimeout(resolve, 20)), onCommitEvent: () => undefined, onCommitDone: () => undefined });
+    poller.start((s) => first.push(s));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    poller.start((s) => second.push(s));
+    const seenFirst = first.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(first.length).toBe(seenFirst);
+    expect(second.length).toBeGreaterThan(0);
+    poller.stop();
+    const seenSecond = second.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(second.length).toBe(seenSecond);
+  });
+});

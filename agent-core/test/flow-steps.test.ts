@@ -1,0 +1,219 @@
+import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { runDropshipFlow } from '../src/flow/dropship.js';
+import type { ProgressEvent } from '../src/flow/events.js';
+import { runProvisioningFlow, type FlowOptions } from '../src/flow/flow.js';
+import { FAST_RETRY, PENDING_CODE, SECOND_PENDING_CODE, TEST_IDENTITY, useBackend, useTempDir } from '../../test-support/backend.js';
+import { sendJson, useHostileServer } from '../../test-support/hostile-server.js';
+
+// What a run tells the technician, step by step, and what the files on disk make it decide.
+const backend = useBackend();
+const hostile = useHostileServer();
+const tempDir = useTempDir();
+
+async function flow(url: string, extra: Partial<FlowOptions> = {}) {
+  const stateDir = extra.stateDir ?? join(await tempDir(), 'msp');
+  const events: ProgressEvent[] = [];
+  const result = await runProvisioningFlow({
+    code: PENDING_CODE,
+    apiEndpoint: url,
+    stateDir,
+    identity: TEST_IDENTITY,
+    http: { retry: FAST_RETRY },
+    onEvent: (e) => events.push(e),
+    ...extra,
+  });
+  return { result, events, stateDir, configPath: join(stateDir, 'config.yaml') };
+}
+
+const CLAIM_ANSWER = { status: 'claimed', site_id: 'site-a', appliance_id: 'site-a-84:3A:5B:91:B6:61', partner: { slug: 'p', brand_name: 'P', primary_color: '#123456' }, api_endpoint: null, api_key: 'k'.repeat(43) };
+const lines = (events: readonly ProgressEvent[]) => events.map((e) => [e.step, e.status, e.percent, e.message]);
+const interruptAfterJournal = { afterStep: (step: string) => (step === 'journal' ? Promise.reject(new Error('power cut')) : undefined) };
+
+describe('what a run says, step by step', () => {
+  it('tells each step of a claim in order, with its percentage and message', async () => {
+    const server = await backend();
+    const { result, events, configPath } = await flow(server.url);
+    const site = result.ok ? result.data.site_id : '';
+    expect(lines(events)).toEqual([
+      ['identity', 'running', 0, 'Reading appliance identity'],
+      ['identity', 'done', 5, 'MAC 84:3A:5B:91:B6:61, hostname osiriscare-appliance'],
+      ['prepare', 'running', 5, 'Checking the state directory'],
+      ['prepare', 'done', 8, 'State directory ready'],
+      ['preflight', 'skipped', 10, 'Network check runs only if something fails'],
+      ['validate', 'skipped', 20, 'The claim checks the code'],
+      ['claim', 'running', 20, 'Claiming code ABCD…5678'],
+      ['claim', 'done', 40, `Claimed for site ${site}`],
+      ['journal', 'running', 40, 'Saving the answer'],
+      ['journal', 'done', 50, 'Answer saved; an interruption from here on finishes without asking again'],
+      ['write-config', 'running', 50, 'Writing configuration'],
+      ['write-config', 'done', 65, `Configuration written to ${configPath}`],
+      ['report-status', 'running', 65, 'Reporting progress to Central Command'],
+      ['report-status', 'done', 75, 'Status: configuring'],
+      ['fetch-config', 'running', 75, 'Fetching appliance settings'],
+      ['fetch-config', 'done', 90, 'Appliance settings applied'],
+      ['done', 'done', 100, `Provisioned: site ${site}`],
+    ]);
+    const appliance = [...server.mock.store.appliances.values()][0];
+    expect(appliance).toMatchObject({ status: 'active', progress_percent: 100, status_message: 'Provisioning complete' });
+    expect(result).toMatchObject({ ok: true, data: { source: 'claim', resumed: false, warnings: [], clinic_name: 'Clinic ABC', api_endpoint: server.url } });
+    expect(result.ok && result.data).not.toHaveProperty('backup_path');
+  });
+
+  it('tells a run finishing an interrupted claim what it finishes, and asks nothing again', async () => {
+    const server = await backend();
+    const stateDir = join(await tempDir(), 'msp');
+    await expect(flow(server.url, { stateDir, hooks: interruptAfterJournal })).rejects.toThrow('power cut');
+    const { result, events } = await flow(server.url, { stateDir, code: undefined });
+    const site = result.ok ? result.data.site_id : '';
+    const journalled = events.find((e) => e.step === 'journal')?.message ?? '';
+    expect(lines(events).slice(2, 7)).toEqual([
+      ['prepare', 'running', 5, 'Checking the state directory'],
+      ['prepare', 'done', 8, `Found the saved answer for site ${site}`],
+      ['claim', 'skipped', 40, 'Finishing the claim made earlier (ABCD…5678)'],
+      ['journal', 'skipped', 50, journalled],
+      ['write-config', 'running', 50, 'Writing configuration'],
+    ]);
+    expect(journalled).toMatch(/^Finishing the answer saved at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(result).toMatchObject({ ok: true, data: { resumed: true } });
+  });
+
+  it('tells the dashboard why the config could not be written, and keeps the hint it had', async () => {
+    const server = await backend();
+    const { result } = await flow(server.url, {
+      hooks: { onWritePhase: (file, phase) => (file === 'config' && phase === 'written' ? Promise.reject(Object.assign(new Error('no space'), { code: 'ENOSPC' })) : undefined) },
+    });
+    expect(!result.ok && result.hint).toBe('Free space on the appliance disk, then try again; nothing was changed. The answer is saved; run provisioning again to finish (no new code needed).');
+    const appliance = [...server.mock.store.appliances.values()][0];
+    expect(appliance).toMatchObject({ status: 'failed', progress_percent: 65, status_message: expect.stringContaining('the disk is full') as unknown });
+  });
+
+  it('says the site could not be saved at all when neither the journal nor the config could be written', async () => {
+    const server = await backend();
+    const eio = () => Promise.reject(Object.assign(new Error('I/O error'), { code: 'EIO' }));
+    const { result, events } = await flow(server.url, { hooks: { onWritePhase: (_file, phase) => (phase === 'created' ? eio() : undefined) } });
+    const site = [...server.mock.store.appliances.values()][0]?.site_id ?? '';
+    expect(result).toMatchObject({ ok: false, step: 'write-config', code: 'io' });
+    expect(!result.ok && result.hint).toBe(`The site was assigned but could not be saved: contact support with site ${site}.`);
+    expect(events).toContainEqual(expect.objectContaining({ step: 'journal', status: 'warning', message: expect.stringMatching(/^Could not save the answer: Cannot write .*claim-journal\.json: I\/O error$/) as unknown }));
+  });
+});
+
+describe('the calls after the config is written', () => {
+  it('warns, keeping the claimed site, when Central Command names another site, and applies its settings', async () => {
+    const server = await hostile((req, res) => {
+      if (req.url === '/api/provision/claim') sendJson(res, 200, CLAIM_ANSWER);
+      else if (req.url?.startsWith('/api/provision/config/') === true) sendJson(res, 200, { site_id: 'someone-else', appliance_id: CLAIM_ANSWER.appliance_id, clinic_name: 'Clinic \u202EABC', config: { log_level: 'DEBUG' } });
+      else sendJson(res, 200, { status: 'ok', appliance_id: CLAIM_ANSWER.appliance_id, new_status: 'active' });
+    });
+    const { result, configPath, events } = await flow(server.url);
+    expect(result.ok && result.data.warnings).toEqual(['Central Command names a different site for this appliance; the claimed one is kept']);
+    expect(result.ok && result.data.clinic_name).toBe('Clinic ABC');
+    const config = parse(await readFile(configPath, 'utf8'), { version: '1.1' }) as Record<string, unknown>;
+    expect(config).toMatchObject({ site_id: 'site-a', log_level: 'DEBUG', api_key: CLAIM_ANSWER.api_key });
+    expect(events.filter((e) => e.step === 'fetch-config').map((e) => e.status)).toEqual(['running', 'warning', 'done']);
+  });
+
+  it('leaves the config as it is when the settings change nothing', async () => {
+    const server = await backend();
+    const writes: string[] = [];
+    const { result } = await flow(server.url, { hooks: { onWritePhase: (file, phase) => { if (phase === 'renamed') writes.push(file); } } });
+    expect(result.ok).toBe(true);
+    expect(writes).toEqual(['journal', 'config']);
+  });
+
+  it('words each failed finishing call as a warning', async () => {
+    const server = await hostile((req, res) => {
+      if (req.url === '/api/provision/claim') {
+        sendJson(res, 200, CLAIM_ANSWER);
+      } else sendJson(res, 503, { detail: 'down' });
+    });
+    const { result } = await flow(server.url, { http: { retry: { ...FAST_RETRY, attempts: 1 } } });
+    expect(result.ok && result.data.warnings).toEqual([
+      'Could not report status: Server error (HTTP 503)',
+      'Could not fetch appliance settings: Server error (HTTP 503); defaults kept',
+      'Could not report completion: Server error (HTTP 503)',
+    ]);
+    expect(result.ok && result.data).not.toHaveProperty('clinic_name');
+  });
+});
+
+describe('what is on disk decides, before any request', () => {
+  it('marks a config nobody marked finished (written by hand, or an older release) so the agent starts, and stops', async () => {
+    const first = await backend();
+    const { stateDir } = await flow(first.url);
+    await writeFile(join(stateDir, '.first-provision-success'), '');
+    const { rm } = await import('node:fs/promises');
+    await rm(join(stateDir, '.first-provision-success'));
+    const again = await flow('http://127.0.0.1:9', { stateDir });
+    expect(again.result).toMatchObject({ ok: false, code: 'exists', step: 'prepare', hint: 'Use --force to re-provision; the current config will be backed up.' });
+    const marker = JSON.parse(await readFile(join(stateDir, '.first-provision-success'), 'utf8')) as Record<string, unknown>;
+    expect(marker).toMatchObject({ source: 'existing-config', site_id: expect.any(String) as unknown });
+    expect(marker.site_id).not.toBe('');
+  });
+
+  it('leaves a marker that is there alone', async () => {
+    const server = await backend();
+    const { stateDir } = await flow(server.url);
+    const before = await readFile(join(stateDir, '.first-provision-success'), 'utf8');
+    await flow('http://127.0.0.1:9', { stateDir });
+    expect(await readFile(join(stateDir, '.first-provision-success'), 'utf8')).toBe(before);
+  });
+
+  it('refuses to use a config that is a link, naming it, before any request', async () => {
+    const stateDir = join(await tempDir(), 'msp');
+    await mkdir(stateDir, { recursive: true, mode: 0o700 });
+    await symlink('/etc/hostname', join(stateDir, 'config.yaml'));
+    const { result } = await flow('http://127.0.0.1:9', { stateDir });
+    expect(result).toMatchObject({
+      ok: false, code: 'io', step: 'prepare',
+      error: `Refusing to use ${join(stateDir, 'config.yaml')}: it is a symbolic link (refused)`,
+      hint: 'Remove it; provisioning writes a plain file there.',
+    });
+  });
+
+  it('replaces a config it cannot load without being asked to force', async () => {
+    const server = await backend();
+    const stateDir = join(await tempDir(), 'msp');
+    await mkdir(stateDir, { recursive: true, mode: 0o700 });
+    await writeFile(join(stateDir, 'config.yaml'), 'site_id: half-writ');
+    const { result } = await flow(server.url, { stateDir });
+    expect(result).toMatchObject({ ok: true, data: { backup_path: expect.stringContaining('config.yaml.bak-') as unknown } });
+  });
+
+  it('finishes the journal of the very answer its config was written from, whatever code is given', async () => {
+    const server = await backend();
+    const stateDir = join(await tempDir(), 'msp');
+    await expect(flow(server.url, { stateDir, hooks: { afterStep: (step) => (step === 'write-config' ? Promise.reject(new Error('power cut')) : undefined) } })).rejects.toThrow('power cut');
+    expect((await readdir(stateDir)).sort()).toEqual(['claim-journal.json', 'config.yaml']);
+    const { result } = await flow(server.url, { stateDir, code: SECOND_PENDING_CODE });
+    expect(result).toMatchObject({ ok: true, data: { resumed: true } });
+    expect(result.ok && result.data).not.toHaveProperty('backup_path');
+    expect(server.mock.store.codes.get(SECOND_PENDING_CODE)?.status).toBe('pending');
+  });
+
+  it("leaves a code claim's journal to a person when the drop-ship poller finds it", async () => {
+    const server = await backend();
+    const stateDir = join(await tempDir(), 'msp');
+    await expect(flow(server.url, { stateDir, hooks: interruptAfterJournal })).rejects.toThrow('power cut');
+    const keyFile = join(await tempDir(), 'key.pub');
+    await writeFile(keyFile, `${server.mock.signer.publicKeyHex}\n`);
+    const result = await runDropshipFlow({ apiEndpoint: server.url, stateDir, serverKeyPath: keyFile, identity: TEST_IDENTITY, sleep: () => Promise.resolve() });
+    expect(result).toMatchObject({ ok: false, code: 'pending-claim', step: 'prepare' });
+    expect(!result.ok && result.error).toMatch(/^An unfinished claim is waiting: site \S+ for NEPA IT Solutions, claimed with code ABCD…5678 at \d{4}-/);
+  });
+
+  it('names a drop-ship answer waiting when a code is given', async () => {
+    const server = await backend();
+    const { assignMac } = await import('../../mock-server/src/store/index.js');
+    assignMac(server.mock.store, TEST_IDENTITY.mac_address, { site_id: 'ds-site' });
+    const stateDir = join(await tempDir(), 'msp');
+    const keyFile = join(await tempDir(), 'key.pub');
+    await writeFile(keyFile, `${server.mock.signer.publicKeyHex}\n`);
+    await expect(runDropshipFlow({ apiEndpoint: server.url, stateDir, serverKeyPath: keyFile, identity: TEST_IDENTITY, hooks: interruptAfterJournal })).rejects.toThrow('power cut');
+    const { result } = await flow(server.url, { stateDir });
+    expect(result).toMatchObject({ ok: false, code: 'pending-claim', error: expect.stringMatching(/^An unfinished claim is waiting: site ds-site, assigned by drop-ship at /) as unknown });
+  });
+});

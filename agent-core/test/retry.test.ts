@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { claimProvisionCode, validateProvisionCode } from '../src/protocol/api.js';
+import { parseRetryAfter, sleep } from '../src/http/retry.js';
+import { PENDING_CODE, TEST_IDENTITY } from '../../test-support/backend.js';
+import { CLAIM_PATH, claimBody, sendJson, useHostileServer } from '../../test-support/hostile-server.js';
+
+const hostile = useHostileServer();
+
+/** A handler that records when each request arrived. */
+function timed(answer: (hit: number, res: Parameters<typeof sendJson>[0]) => void) {
+  const at: number[] = [];
+  return {
+    at,
+    handler: (_req: unknown, res: Parameters<typeof sendJson>[0], hit: number) => {
+      at.push(performance.now());
+      answer(hit, res);
+    },
+  };
+}
+
+describe('waiting between tries', () => {
+  it('waits the Retry-After the server asks for before sending the claim again', async () => {
+    const { at, handler } = timed((hit, res) => {
+      if (hit === 1) sendJson(res, 429, { detail: 'Too many requests' }, { 'retry-after': '1' });
+      else sendJson(res, 200, claimBody());
+    });
+    const server = await hostile(handler);
+    const result = await claimProvisionCode(PENDING_CODE, { apiEndpoint: server.url, identity: TEST_IDENTITY, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+    expect(result.ok).toBe(true);
+    expect(server.hits.get(CLAIM_PATH)).toBe(2);
+    // One second asked for, not the 1–5 ms backoff this client would otherwise use.
+    expect((at[1] ?? 0) - (at[0] ?? 0)).toBeGreaterThanOrEqual(950);
+  });
+
+  it('backs off between tries of an idempotent call that fails with 5xx', async () => {
+    const { at, handler } = timed((hit, res) => {
+      if (hit < 3) sendJson(res, 503, { detail: 'warming up' });
+      else sendJson(res, 200, { valid: true, partner: { brand_name: 'NEPA IT Solutions', primary_color: '#2563EB' } });
+    });
+    const server = await hostile(handler);
+    const result = await validateProvisionCode(PENDING_CODE, { apiEndpoint: server.url, retry: { baseDelayMs: 200, maxDelayMs: 1_000, random: () => 1 } });
+    expect(result.ok).toBe(true);
+    expect(at).toHaveLength(3);
+    // Full jitter at its top: 200 ms after the first failure, 400 ms after the second.
+    expect((at[1] ?? 0) - (at[0] ?? 0)).toBeGreaterThanOrEqual(190);
+    expect((at[2] ?? 0) - (at[1] ?? 0)).toBeGreaterThanOrEqual(390);
+  });
+});
+
+describe('sleep', () => {
+  it('resolves after the time asked for', async () => {
+    const started = performance.now();
+    await sleep(120);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(110);
+  });
+
+  it('resolves at once when already cancelled, and as soon as it is cancelled', async () => {
+    const aborted = AbortSignal.abort();
+    let started = performance.now();
+    await sleep(5_000, aborted);
+    expect(performance.now() - started).toBeLessThan(1_000);
+
+    const controller = new AbortController();
+    started = performance.now();
+    setTimeout(() => { controller.abort(); }, 50);
+    await sleep(5_000, controller.signal);
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(40);
+    expect(waited).toBeLessThan(1_000);
+  });
+});
+
+describe('Retry-After', () => {
+  it('reads a bare number as seconds, never as a date, and pads nothing', () => {
+    expect(parseRetryAfter('10', 0)).toBe(10_000);
+    expect(parseRetryAfter(' 2 ', 0)).toBe(2_000);
+    expect(parseRetryAfter('0', 0)).toBe(0);
+    expect(parseRetryAfter('   ')).toBeUndefined();
+  });
+
+  it('reads an HTTP date as the time left until then, and a date already past as no wait', () => {
+    const now = Date.parse('2026-01-04T15:30:00Z');
+    expect(parseRetryAfter('Sun, 04 Jan 2026 15:30:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Sun, 04 Jan 2026 15:29:00 GMT', now)).toBe(0);
+  });
+});

@@ -1,0 +1,306 @@
+import { mkdir, readdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readConfigIds } from '../src/config/ids.js';
+import { hasValidSeal, sealConfigText } from '../src/config/seal.js';
+import { parseConfigText, serializeConfig } from '../src/config/yaml-codec.js';
+import { buildConfig, isoSeconds } from '../src/config/write.js';
+import { isStaleTemp, removeStaleTemps, syncDirectory, writeFileAtomic } from '../src/fs/atomic-write.js';
+import { ioFailure } from '../src/fs/io-errors.js';
+import { readRegularFile } from '../src/fs/safe-read.js';
+import {
+  agentEndpoint, codeFingerprint, parseJournal, readJournal, removeJournal, setJournalAside, writeJournal, type JournalEntry,
+} from '../src/state/journal.js';
+import { useTempDir } from '../../test-support/backend.js';
+
+// The small files the engine keeps, read and written one function at a time.
+const tempDir = useTempDir();
+const AT = new Date('2026-01-04T15:30:00.123Z');
+
+const ENTRY: JournalEntry = {
+  version: 2,
+  source: 'claim',
+  created_at: AT.toISOString(),
+  api_endpoint: 'https://api.osiriscare.net',
+  code_hint: 'ABCD…5678',
+  code_sha256: codeFingerprint('ABCD1234EFGH5678'),
+  mac_address: '84:3A:5B:91:B6:61',
+  hostname: 'box',
+  site: { site_id: 'clinic-abc', appliance_id: 'clinic-abc-84:3A:5B:91:B6:61', api_key: 'k'.repeat(43), partner: { brand_name: 'NEPA IT' }, settings: {}, warnings: [] } as unknown as JournalEntry['site'],
+};
+
+describe('the claim journal', () => {
+  it('is written as indented JSON with a final newline, 0600, and read back as it was', async () => {
+    const path = join(await tempDir(), 'claim-journal.json');
+    const phases: string[] = [];
+    await writeJournal(path, ENTRY, (phase) => { phases.push(phase); });
+    const text = await readFile(path, 'utf8');
+    expect(text).toBe(`${JSON.stringify(ENTRY, null, 2)}\n`);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect(phases).toEqual(['created', 'written', 'synced', 'renamed']);
+    expect(await readJournal(path)).toEqual({ state: 'found', entry: parseJournal(text).state === 'found' ? (parseJournal(text) as { entry: JournalEntry }).entry : undefined });
+  });
+
+  it('is none when missing, and corrupt — saying why — when unreadable JSON, missing fields, or a link', async () => {
+    const dir = await tempDir();
+    expect(await readJournal(join(dir, 'claim-journal.json'))).toEqual({ state: 'none' });
+    expect(await readJournal(join(dir, 'no-such-dir', 'claim-journal.json'))).toEqual({ state: 'none' });
+    await writeFile(join(dir, 'claim-journal.json'), '{"version": 2,');
+    expect(await readJournal(join(dir, 'claim-journal.json'))).toEqual({ state: 'corrupt', reason: 'not valid JSON' });
+    await writeFile(join(dir, 'claim-journal.json'), '{"version": 2}');
+    expect(await readJournal(join(dir, 'claim-journal.json'))).toEqual({ state: 'corrupt', reason: 'fields missing or invalid' });
+    await symlink('/etc/passwd', join(dir, 'linked.json'));
+    expect(await readJournal(join(dir, 'linked.json'))).toEqual({ state: 'corrupt', reason: 'it is a symbolic link (refused)' });
+  });
+
+  it("promotes a complete temp file a killed writer left, and removes only a dead writer's unfinished one", async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'claim-journal.json');
+    const complete = `.claim-journal.json.999999.aaaaaa.tmp`;
+    const dead = `.claim-journal.json.999998.bbbbbb.tmp`;
+    const live = `.claim-journal.json.${process.pid}.cccccc.tmp`;
+    const others = ['.claim-journal.json.999997.dddddd.tmp.bak', '.config.yaml.999996.eeeeee.tmp', 'claim-journal.json.999995.ffffff.tmp'];
+    await writeFile(join(dir, dead), '{"version": 2, "sour');
+    await writeFile(join(dir, live), '{"version": 2, "sour');
+    for (const name of others) await writeFile(join(dir, name), JSON.stringify(ENTRY));
+    expect(await readJournal(path)).toEqual({ state: 'none' });
+    expect((await readdir(dir)).sort()).toEqual([live, ...others].sort());
+
+    await writeFile(join(dir, complete), JSON.stringify(ENTRY));
+    const found = await readJournal(path);
+    expect(found).toMatchObject({ state: 'found', entry: { site: { site_id: 'clinic-abc' } } });
+    expect((await readdir(dir)).sort()).toEqual(['claim-journal.json', live, ...others].sort());
+  });
+
+  it("reads a first-release journal with every partner field and the server's endpoint, or without them", () => {
+    const v1 = { version: 1, created_at: 'then', api_endpoint: 'https://api.osiriscare.net', code_hint: 'ABCD…5678', mac_address: 'M', hostname: 'h', api_key: 'key' };
+    expect(parseJournal(JSON.stringify({ ...v1, claim: { site_id: 's', appliance_id: 'a', api_endpoint: 'https://b.example', partner: { slug: 'p', brand_name: 'P', primary_color: '#000000' } } }))).toEqual({
+      state: 'found',
+      entry: { version: 2, source: 'claim', created_at: 'then', api_endpoint: 'https://api.osiriscare.net', code_hint: 'ABCD…5678', mac_address: 'M', hostname: 'h', site: { site_id: 's', appliance_id: 'a', api_key: 'key', partner: { slug: 'p', brand_name: 'P', primary_color: '#000000' }, api_endpoint: 'https://b.example' } },
+    });
+    const bare = parseJournal(JSON.stringify({ ...v1, claim: { site_id: 's', appliance_id: 'a', partner: {} } }));
+    expect(bare.state === 'found' && bare.entry.site).toEqual({ site_id: 's', appliance_id: 'a', api_key: 'key', partner: {} });
+  });
+
+  it('is set aside under a name that says why and when, and removed (a missing one is fine; anything else is an error)', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'claim-journal.json');
+    await writeFile(path, '{}');
+    expect(await setJournalAside(path, AT, 'corrupt')).toBe(`${path}.corrupt-2026-01-04T15-30-00-123Z`);
+    await writeFile(path, '{}');
+    await removeJournal(path);
+    await removeJournal(path);
+    expect(await readdir(dir)).toEqual(['claim-journal.json.corrupt-2026-01-04T15-30-00-123Z']);
+    await mkdir(path);
+    await expect(removeJournal(path)).rejects.toMatchObject({ code: expect.stringMatching(/^(EISDIR|EPERM)$/) as unknown });
+  });
+
+  it("points the agent at the server's endpoint when it gave one, else the provisioning one; fingerprints with SHA-256", () => {
+    expect(agentEndpoint(ENTRY)).toBe('https://api.osiriscare.net');
+    expect(agentEndpoint({ ...ENTRY, site: { ...ENTRY.site, api_endpoint: 'https://b.example' } })).toBe('https://b.example');
+    expect(codeFingerprint('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});
+
+describe('reading a state file safely', () => {
+  it('reads up to the limit exactly, and refuses one byte more', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'at'), 'x'.repeat(16));
+    await writeFile(join(dir, 'over'), 'x'.repeat(17));
+    expect(readRegularFile(join(dir, 'at'), 16)).toEqual({ ok: true, text: 'x'.repeat(16) });
+    expect(readRegularFile(join(dir, 'over'), 16)).toEqual({ ok: false, kind: 'refused', reason: 'it is larger than 16 bytes (refused)' });
+    await writeFile(join(dir, 'empty'), '');
+    expect(readRegularFile(join(dir, 'empty'), 16)).toEqual({ ok: true, text: '' });
+  });
+
+  it('says which: missing (also under a file), a link, a directory, or an error with its code', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'file'), 'x');
+    await symlink(join(dir, 'file'), join(dir, 'link'));
+    expect(readRegularFile(join(dir, 'nope'), 16)).toEqual({ ok: false, kind: 'missing', reason: 'no such file', errno: 'ENOENT' });
+    expect(readRegularFile(join(dir, 'file', 'x'), 16)).toEqual({ ok: false, kind: 'missing', reason: 'no such file', errno: 'ENOTDIR' });
+    expect(readRegularFile(join(dir, 'link'), 16)).toEqual({ ok: false, kind: 'refused', reason: 'it is a symbolic link (refused)', errno: 'ELOOP' });
+    expect(readRegularFile(dir, 16)).toEqual({ ok: false, kind: 'refused', reason: 'it is not a regular file (refused)' });
+    expect(readRegularFile(join(dir, 'x'.repeat(300)), 16)).toEqual({ ok: false, kind: 'error', reason: 'cannot read it (ENAMETOOLONG)', errno: 'ENAMETOOLONG' });
+  });
+
+  it('reports a read that fails after opening as an error, not as missing', () => {
+    // /proc/self/mem opens as a regular file of size 0, but reading from offset 0 fails with EIO.
+    expect(readRegularFile('/proc/self/mem', 16)).toEqual({ ok: false, kind: 'error', reason: 'cannot read it (EIO)', errno: 'EIO' });
+  });
+});
+
+describe('filesystem errors, as an operator reads them', () => {
+  const err = (code?: string) => Object.assign(new Error(`boom ${code ?? ''}`), code === undefined ? {} : { code });
+  it.each([
+    ['EACCES', 'Cannot write /s/c: permission denied', 'Run as the provisioning user, or fix the state directory ownership.'],
+    ['EPERM', 'Cannot write /s/c: permission denied', 'Run as the provisioning user, or fix the state directory ownership.'],
+    ['ENOSPC', 'Cannot write /s/c: the disk is full', 'Free space on the appliance disk, then try again; nothing was changed.'],
+    ['EDQUOT', 'Cannot write /s/c: the disk is full', 'Free space on the appliance disk, then try again; nothing was changed.'],
+    ['EROFS', 'Cannot write /s/c: the filesystem is read-only', undefined],
+    ['ENOTDIR', 'Cannot write /s/c: a file is in the way of the state directory', undefined],
+    ['EEXIST', 'Cannot write /s/c: a file is in the way of the state directory', undefined],
+    ['ELOOP', 'Cannot write /s/c: refusing to follow a symbolic link', undefined],
+    ['EIO', 'Cannot write /s/c: boom EIO', undefined],
+  ])('%s', (code, error, hint) => {
+    expect(ioFailure(err(code), '/s/c')).toEqual({ ok: false, code: 'io', error, retryable: false, ...(hint === undefined ? {} : { hint }) });
+  });
+
+  it('names the action, and copes with something that is not an error at all', () => {
+    expect(ioFailure(err('EACCES'), '/s', 'use').error).toBe('Cannot use /s: permission denied');
+    expect(ioFailure(undefined, '/s').error).toMatch(/^Cannot write \/s: /);
+  });
+});
+
+describe('the seal on the last line', () => {
+  it('adds a final newline when missing, and recognises only an untouched text', () => {
+    const sealed = sealConfigText('a: 1');
+    expect(sealed).toMatch(/^a: 1\n# osiris-provision seal:5-[0-9a-f]{16}\n$/);
+    expect(sealConfigText('a: 1\n')).toBe(sealed);
+    expect(hasValidSeal(sealed)).toBe(true);
+    expect(hasValidSeal(sealed.replace('a: 1', 'a: 2'))).toBe(false);
+    expect(hasValidSeal(sealed.slice(0, -1))).toBe(false);
+    expect(hasValidSeal(`${sealed}# more\n`)).toBe(false);
+    expect(hasValidSeal('a: 1\n')).toBe(false);
+    expect(hasValidSeal(sealed.replace(/seal:5-/, 'seal:6-'))).toBe(false);
+  });
+
+  it('is a different fingerprint for texts that differ anywhere, even in the first character', () => {
+    const seals = ['a: 1\n', 'b: 1\n', 'a: 2\n', 'a:  1\n', ''].map((t) => sealConfigText(t).split('seal:')[1]);
+    expect(new Set(seals).size).toBe(5);
+    expect(sealConfigText('')).toMatch(/^\n# osiris-provision seal:1-[0-9a-f]{16}\n$/);
+  });
+});
+
+describe('reading a config as the agent would', () => {
+  const valid = () => {
+    const text = serializeConfig(buildConfig({ site_id: 's', appliance_id: 'a', api_key: 'k', api_endpoint: 'https://api.osiriscare.net', mac_address: '84:3A:5B:91:B6:61', hostname: 'h' }, '/var/lib/msp', AT));
+    if (!text.ok) throw new Error(text.error);
+    return text.data;
+  };
+
+  it.each([
+    ['empty', '  \n', 'config file is empty'],
+    ['not YAML', 'a: [1', /^config file is not valid YAML \(.+\)$/],
+    ['a list', '- 1\n- 2\n', 'config file is not a YAML mapping'],
+    ['a bare value', 'hello\n', 'config file is not a YAML mapping'],
+    ['null', '~\n', 'config file is not a YAML mapping'],
+    ['a duplicate key', 'site_id: a\nsite_id: b\n', /^config file is not valid YAML \(.+\)$/],
+  ])('refuses a config that is %s, saying so', (_label, text, error) => {
+    const result = parseConfigText(text);
+    expect(result).toMatchObject({ ok: false, code: 'io' });
+    if (!result.ok) expect(result.error).toMatch(error);
+  });
+
+  it('names the first field the agent would miss', () => {
+    const text = valid().split('\n').filter((l) => !l.startsWith('api_key:')).join('\n');
+    expect(parseConfigText(text)).toMatchObject({ ok: false, error: expect.stringMatching(/^config file is incomplete or invalid \(api_key: .+\)$/) as unknown });
+  });
+
+  it('reads yes/no, on/off and a digits-only MAC as YAML 1.1 does, as PyYAML does', () => {
+    const text = valid().replace(/^healing_enabled: .*$/m, 'healing_enabled: no').replace(/^enable_l1_sync: .*$/m, 'enable_l1_sync: on');
+    const loaded = parseConfigText(text);
+    expect(loaded.ok && loaded.data).toMatchObject({ healing_enabled: false, enable_l1_sync: true });
+    // A hand-written MAC of digits only is a base-60 integer to PyYAML: not the string the agent needs.
+    const sexagesimal = parseConfigText(valid().replace(/^mac_address: .*$/m, 'mac_address: 12:34:56:12:34:56'));
+    expect(sexagesimal).toMatchObject({ ok: false, error: expect.stringMatching(/^config file is incomplete or invalid \(mac_address: /) as unknown });
+  });
+
+  it('refuses to write an invalid config and names the field', () => {
+    const config = buildConfig({ site_id: '', appliance_id: 'a', api_key: 'k', api_endpoint: 'https://api.osiriscare.net', mac_address: 'M', hostname: 'h' }, '/s', AT);
+    expect(serializeConfig(config)).toMatchObject({ ok: false, code: 'bad-response', error: expect.stringMatching(/^Refusing to write an invalid config \(site_id: .+\)$/) as unknown });
+  });
+
+  it("takes the ids and key from a config on disk, and empty strings from one it cannot load", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'good.yaml'), valid());
+    await writeFile(join(dir, 'bad.yaml'), 'site_id: [');
+    await writeFile(join(dir, 'odd.yaml'), valid().replace(/^site_id: .*$/m, 'site_id: 12'));
+    expect(readConfigIds(join(dir, 'good.yaml'))).toEqual({ site_id: 's', appliance_id: 'a', api_key: 'k' });
+    expect(readConfigIds(join(dir, 'bad.yaml'))).toEqual({ site_id: '', appliance_id: '', api_key: '' });
+    expect(readConfigIds(join(dir, 'missing.yaml'))).toEqual({ site_id: '', appliance_id: '', api_key: '' });
+    expect(readConfigIds(join(dir, 'odd.yaml')).site_id).toBe('');
+  });
+
+  it("writes Python's isoformat to the second", () => {
+    expect(isoSeconds(AT)).toBe('2026-01-04T15:30:00+00:00');
+  });
+});
+
+describe('temp files left behind', () => {
+  it('are stale when their writer is gone or they predate this boot, never when the name is not a temp of that file', async () => {
+    const dir = await tempDir();
+    const mine = `.config.yaml.${process.pid}.abcdef.tmp`;
+    await writeFile(join(dir, mine), 'x');
+    expect(await isStaleTemp(dir, '.config.yaml.999999.abcdef.tmp', 'config.yaml')).toBe(true);
+    expect(await isStaleTemp(dir, mine, 'config.yaml')).toBe(false);
+    expect(await isStaleTemp(dir, '.other.999999.abcdef.tmp', 'config.yaml')).toBe(false);
+    expect(await isStaleTemp(dir, '.config.yaml.x999999.abcdef.tmp', 'config.yaml')).toBe(false);
+    expect(await isStaleTemp(dir, '.config.yaml.999999.abcdef.tmpx', 'config.yaml')).toBe(false);
+    expect(await isStaleTemp(dir, '.config.yaml.999999.ABCDEF.tmp', 'config.yaml')).toBe(false);
+    // Our own pid, but written before this boot (a pid reused after a reboot): stale.
+    await utimes(join(dir, mine), new Date(1_000_000), new Date(1_000_000));
+    expect(await isStaleTemp(dir, mine, 'config.yaml')).toBe(true);
+    // Our own pid, and the file is gone: not stale (nothing to remove).
+    expect(await isStaleTemp(dir, `.config.yaml.${process.pid}.ffffff.tmp`, 'config.yaml')).toBe(false);
+  });
+
+  it('are swept only when stale (pid 1 is always alive)', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, '.config.yaml.1.abcdef.tmp'), 'init is alive');
+    await writeFile(join(dir, '.config.yaml.999999.abcdef.tmp'), 'gone');
+    await removeStaleTemps(dir, 'config.yaml');
+    expect(await readdir(dir)).toEqual(['.config.yaml.1.abcdef.tmp']);
+  });
+
+  it('leave the target untouched when a write fails before the rename, and nothing behind', async () => {
+    const dir = await tempDir();
+    const target = join(dir, 'config.yaml');
+    await writeFile(target, 'old');
+    for (const phase of ['created', 'written', 'synced'] as const) {
+      await expect(writeFileAtomic(target, 'new', { onPhase: (p) => { if (p === phase) throw new Error(`fail at ${phase}`); } })).rejects.toThrow(`fail at ${phase}`);
+      expect(await readFile(target, 'utf8')).toBe('old');
+      expect(await readdir(dir)).toEqual(['config.yaml']);
+    }
+    // After the rename the new content is in place even if what follows fails.
+    await expect(writeFileAtomic(target, 'new', { onPhase: (p) => { if (p === 'renamed') throw new Error('after'); } })).rejects.toThrow('after');
+    expect(await readFile(target, 'utf8')).toBe('new');
+  });
+
+  it('honour the modes asked for, and fsync a directory', async () => {
+    const dir = join(await tempDir(), 'made');
+    await writeFileAtomic(join(dir, 'f'), 'x', { mode: 0o640, dirMode: 0o750 });
+    expect((await stat(join(dir, 'f'))).mode & 0o777).toBe(0o640);
+    expect((await stat(dir)).mode & 0o777).toBe(0o750);
+    await expect(syncDirectory(dir)).resolves.toBeUndefined();
+    await expect(syncDirectory(join(dir, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('strings as PyYAML reads them', () => {
+  it('escapes everything outside printable ASCII, with the long form above U+FFFF only', async () => {
+    const { pyyamlScalar } = await import('../src/config/pyyaml-strings.js');
+    expect(pyyamlScalar(' ~')).toBe('" ~"');
+    expect(pyyamlScalar('a\u001fb\u007fc')).toBe('"a\\u001fb\\u007fc"');
+    expect(pyyamlScalar('\uffff\u{10000}')).toBe('"\\uffff\\U00010000"');
+    expect(pyyamlScalar('say "hi" \\ bye')).toBe('"say \\"hi\\" \\\\ bye"');
+    expect(pyyamlScalar('plain-text_1.2:3/4@5+6')).toBe('plain-text_1.2:3/4@5+6');
+    expect(pyyamlScalar('yes')).toBe('"yes"');
+    expect(pyyamlScalar('key:')).toBe('"key:"');
+  });
+
+  it('writes "<<" and "=" quoted, which the library would leave plain', () => {
+    const config = buildConfig({ site_id: '<<', appliance_id: '=', api_key: 'k', api_endpoint: 'https://api.osiriscare.net', mac_address: '84:3A:5B:91:B6:61', hostname: 'h' }, '/s', AT);
+    const text = serializeConfig(config);
+    expect(text.ok && text.data).toContain('site_id: "<<"\nappliance_id: "="\n');
+  });
+});
+
+describe("the server's settings", () => {
+  it('keeps each valid setting and drops each invalid one on its own', async () => {
+    const { pickOverrides } = await import('../src/config/schema.js');
+    expect(pickOverrides(undefined)).toEqual({});
+    expect(pickOverrides({ poll_interval: 300, log_level: 'LOUD', healing_dry_run: true, unknown: 1 })).toStrictEqual({ poll_interval: 300, healing_dry_run: true });
+    expect(Object.keys(pickOverrides({ poll_interval: undefined }))).toEqual([]);
+  });
+});

@@ -1,0 +1,15 @@
+// Stryker's buildCommand: builds, in the sandbox, what the tests' child processes run (the engine for
+// crash-child.mjs, the mock's CLI, and the `osiris-provision` bundle) from the instrumented sources.
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const steps = [
+  [require.resolve('typescript/bin/tsc'), '-p', 'stryker/tsconfig.build.json'],
+  [join(dirname(require.resolve('rolldown/package.json')), 'bin/cli.mjs'), '-c', 'stryker/rolldown.cli.config.mjs'],
+];
+for (const step of steps) {
+  const run = spawnSync(process.execPath, step, { stdio: 'inherit' });
+  if (run.status !== 0) process.exit(run.status ?? 1);
+}
