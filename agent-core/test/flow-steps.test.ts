@@ -51,8 +51,9 @@ describe('what a run says, step by step', () => {
       ['write-config', 'running', 50, 'Writing configuration'],
       ['write-config', 'done', 65, `Configuration written to ${configPath}`],
       ['report-status', 'running', 65, 'Reporting progress to Central Command'],
+      // the settings are asked for on the same connection right behind the status report (pipelined)
+      ['fetch-config', 'running', 65, 'Fetching appliance settings'],
       ['report-status', 'done', 75, 'Status: configuring'],
-      ['fetch-config', 'running', 75, 'Fetching appliance settings'],
       ['fetch-config', 'done', 90, 'Appliance settings applied'],
       ['done', 'done', 100, `Provisioned: site ${site}`],
     ]);
