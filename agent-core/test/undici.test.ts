@@ -40,7 +40,7 @@ describe("the parts of undici the engine loads on their own", () => {
   });
 
   it("keep undici's fetch, WebSocket, mock agent and caches out of the CLI bundle", () => {
-    requireBuild();
+    requireBuild(['cli']);
     const dir = join(projectRoot(), 'dist', 'cli');
     const bundled = readdirSync(dir).filter((f) => f.endsWith('.cjs')).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
     expect(bundled).toContain('// node_modules/undici/lib/dispatcher/agent.js');
