@@ -16,7 +16,7 @@ import { defineConfig } from 'vitest/config';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Tests that start processes: the slowest, run last so that a mutant a unit test kills stops early (Stryker bails on the first failure). */
-const PROCESS_TESTS = /\/(cli[^/]*|crash-safety|hardening|durability)\.test\.ts$/;
+const PROCESS_TESTS = /\/(cli[^/]*|crash-safety|hardening|durability|round-trips)\.test\.ts$/;
 /**
  * `in-process` (the first pass of scripts/mutation.mjs): only the tests that run in Vitest's own
  * process. `all` (the second pass, incremental): the process tests too, which then only run
@@ -41,7 +41,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     include: ['agent-core/test/**/*.test.ts', 'mock-server/test/**/*.test.ts'],
-    exclude: ['agent-core/test/chaos.test.ts', ...(inProcessOnly ? ['agent-core/test/{cli*,crash-safety,hardening,durability}.test.ts'] : [])],
+    exclude: ['agent-core/test/chaos.test.ts', ...(inProcessOnly ? ['agent-core/test/{cli*,crash-safety,hardening,durability,round-trips}.test.ts'] : [])],
     environment: 'node',
     setupFiles: ['test-support/mutation-bridge.ts'],
     sequence: { sequencer: FastFirst },
