@@ -68,7 +68,7 @@ export const NAMED_MUTANTS = [
     what: 'the config read as YAML 1.2, disagreeing with the agent\'s PyYAML',
     file: 'agent-core/src/config/yaml-codec.ts',
     edits: [["const YAML_VERSION = '1.1';", "const YAML_VERSION = '1.2';"]],
-    test: 'agent-core/test/state-files.test.ts',
+    test: 'agent-core/test/config-text.test.ts',
     name: 'as YAML 1.1 does, as PyYAML does',
   },
   {
@@ -131,7 +131,7 @@ export const NAMED_MUTANTS = [
     what: 'an EIO reading the config taken for "missing" (overwritten without a backup)',
     file: 'agent-core/src/config/state.ts',
     edits: [["if (read.kind === 'missing') return { state: 'missing', path };", "if (read.kind === 'missing' || read.kind === 'error') return { state: 'missing', path };"]],
-    test: 'agent-core/test/config.test.ts',
+    test: 'agent-core/test/config-state.test.ts',
     name: 'is never taken for a missing one',
   },
   // Tests the first wave had that were weaker than their names, now each holding a mutant.

@@ -1,49 +1,19 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { DropshipPoller, type DropshipStatus } from '../src/flow/dropship-poller.js';
-import { runDropshipFlow, type DropshipOptions } from '../src/flow/dropship.js';
-import type { ProgressEvent } from '../src/flow/events.js';
-import { nextPollDelayMs } from '../src/flow/poll-schedule.js';
+import { runDropshipFlow } from '../src/flow/dropship.js';
 import { acquireLock } from '../src/state/lock.js';
 import { signerFromSeed } from '../../mock-server/src/signing.js';
 import { assignMac } from '../../mock-server/src/store/index.js';
-import { FAST_RETRY, useBackend, useTempDir } from '../../test-support/backend.js';
+import { useBackend, useTempDir } from '../../test-support/backend.js';
+import { DROPSHIP_MAC, dropshipHarness } from '../../test-support/dropship-run.js';
 
 // The drop-ship path in the engine's own process (the CLI tests drive the same code as a process).
 const backend = useBackend();
 const tempDir = useTempDir();
-const MAC = '02:00:5E:00:53:77';
-const IDENTITY = { mac_address: MAC, hostname: 'dropship-box' };
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
-
-async function keyFile(hex: string): Promise<string> {
-  const path = join(await tempDir(), 'central-command.pub');
-  await writeFile(path, `# Central Command drop-ship key\n${hex}\n`);
-  return path;
-}
-
-async function setup(options: { assign?: boolean; retrySeconds?: number } = {}) {
-  const server = await backend(options.retrySeconds === undefined ? {} : { dropshipRetrySeconds: options.retrySeconds });
-  if (options.assign !== false) assignMac(server.mock.store, MAC, { site_id: 'nepa-it-dropship', clinic_name: 'Drop Clinic', partner: 'nepa-it' });
-  const stateDir = join(await tempDir(), 'msp');
-  const serverKeyPath = await keyFile(server.mock.signer.publicKeyHex);
-  const events: ProgressEvent[] = [];
-  const waits: number[] = [];
-  const base: DropshipOptions = {
-    apiEndpoint: server.url,
-    stateDir,
-    serverKeyPath,
-    identity: IDENTITY,
-    http: { retry: { ...FAST_RETRY, attempts: 1 } },
-    onEvent: (e) => events.push(e),
-    random: () => 0.5,
-    sleep: (ms) => { waits.push(ms); return Promise.resolve(); },
-  };
-  return { server, stateDir, serverKeyPath, events, waits, base };
-}
+const MAC = DROPSHIP_MAC;
+const { keyFile, setup } = dropshipHarness(backend, tempDir);
 
 const activeKeys = (server: Awaited<ReturnType<typeof setup>>['server']) => [...server.mock.store.apiKeys.values()].filter((k) => k.active).map((k) => k.key);
 
@@ -212,152 +182,5 @@ describe('what a drop-ship run says, step by step', () => {
     assignMac(server.mock.store, MAC, { site_id: 'ds-site', ssh_authorized_keys: [SSH_KEY] });
     expect((await runDropshipFlow(base)).ok).toBe(true);
     expect((await readdir(stateDir)).sort()).toEqual(['.first-provision-success', 'config.yaml', 'ssh-keys.signed.json']);
-  });
-});
-
-describe('the drop-ship poll schedule', () => {
-  const exact = () => 0.5;
-  it.each([
-    ['the first six polls without an answer: 10 s', 0, 0, undefined, 10_000],
-    ['the sixth', 5, HOUR_MS, undefined, 10_000],
-    ['then every minute for a day', 6, HOUR_MS, undefined, 60_000],
-    ['after a day: every five minutes', 6, DAY_MS, undefined, 300_000],
-    ["the server's retry_seconds", 0, 0, 42, 42_000],
-    ['a hostile 0 floored at 5 s', 0, 0, 0, 5_000],
-    ['a huge value capped at an hour', 0, 0, 86_400, 3_600_000],
-    ['never more often than five minutes after a day, whatever the server says', 3, DAY_MS, 30, 300_000],
-  ])('%s', (_label, polls, elapsed, retry, expected) => {
-    expect(nextPollDelayMs(polls, elapsed, retry, exact)).toBe(expected);
-  });
-
-  it('jitters by ±20 %', () => {
-    expect(nextPollDelayMs(0, 0, 100, () => 0)).toBe(80_000);
-    expect(nextPollDelayMs(0, 0, 100, () => 1)).toBe(120_000);
-    const spread = Array.from({ length: 50 }, () => nextPollDelayMs(0, 0, 100));
-    expect(Math.min(...spread)).toBeGreaterThanOrEqual(80_000);
-    expect(Math.max(...spread)).toBeLessThanOrEqual(120_000);
-  });
-});
-
-describe('the background drop-ship poller (kiosk)', () => {
-  it('reports waiting, then provisioning with the commit events, then done, and stops', async () => {
-    const { base } = await setup();
-    const statuses: DropshipStatus[] = [];
-    const commitEvents: ProgressEvent[] = [];
-    let committed = 0;
-    const poller = new DropshipPoller({ ...base, onCommitEvent: (e) => commitEvents.push(e), onCommitDone: () => { committed += 1; } });
-    expect(poller.status()).toEqual({ state: 'off', mac_address: MAC, polls: 0 });
-    const finished = new Promise<void>((resolve) => {
-      poller.start((status) => {
-        statuses.push(status);
-        if (status.state === 'done') resolve();
-      });
-    });
-    await finished;
-    expect(statuses.map((s) => s.state)).toEqual(['waiting', 'provisioning', 'done']);
-    expect(poller.status()).toMatchObject({ state: 'done', result: { ok: true } });
-    expect(committed).toBe(1);
-    expect(commitEvents[0]?.step).toBe('verify');
-    expect(commitEvents.some((e) => e.step === 'assignment')).toBe(false);
-  });
-
-  it('stops for good at an outcome a later poll cannot cure (already provisioned), and is off', async () => {
-    const { base } = await setup();
-    expect((await runDropshipFlow(base)).ok).toBe(true);
-    const poller = new DropshipPoller({ ...base, onCommitEvent: () => undefined, onCommitDone: () => undefined });
-    const last = await new Promise<DropshipStatus>((resolve) => {
-      poller.start((status) => { if (status.state !== 'waiting') resolve(status); });
-    });
-    expect(last).toMatchObject({ state: 'off', result: { ok: false, code: 'exists' } });
-  });
-
-  it('says nothing more once stopped', async () => {
-    const { base } = await setup({ assign: false });
-    const statuses: DropshipStatus[] = [];
-    let stop: () => void = () => undefined;
-    const poller = new DropshipPoller({
-      ...base,
-      sleep: () => { stop(); return Promise.resolve(); },
-      onCommitEvent: () => undefined,
-      onCommitDone: () => undefined,
-    });
-    stop = poller.start((status) => statuses.push(status));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const seen = statuses.length;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(statuses.length).toBe(seen);
-    expect(statuses.every((s) => s.state === 'waiting')).toBe(true);
-  });
-});
-
-describe('the background drop-ship poller, when things go wrong', () => {
-  it('knows no MAC before it has an identity', () => {
-    const { identity: _none, ...rest } = { identity: IDENTITY, onCommitEvent: () => undefined, onCommitDone: () => undefined };
-    expect(new DropshipPoller(rest).status()).toEqual({ state: 'off', mac_address: '', polls: 0 });
-  });
-
-  it('shows each wait with its poll count and when the next check is due, and why the last check failed', async () => {
-    const { server, base } = await setup();
-    const url = server.url;
-    await server.close();
-    const statuses: DropshipStatus[] = [];
-    let stop: () => void = () => undefined;
-    const poller = new DropshipPoller({ ...base, apiEndpoint: url, sleep: () => { stop(); return Promise.resolve(); }, onCommitEvent: () => undefined, onCommitDone: () => undefined });
-    const before = Date.now();
-    stop = poller.start((status) => statuses.push({ ...status }));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const waiting = statuses.find((s) => s.next_check_at !== undefined);
-    expect(waiting).toMatchObject({ state: 'waiting', polls: 1, message: expect.stringMatching(/^Could not ask Central Command: /) as unknown });
-    const due = Date.parse(waiting?.next_check_at ?? '');
-    expect(due - before).toBeGreaterThanOrEqual(9_000);
-    expect(due - Date.now()).toBeLessThanOrEqual(10_000);
-  });
-
-  it('reports a refused assignment as failed, keeps its result, and waits before trying again', async () => {
-    const { base } = await setup();
-    const other = join(await tempDir(), 'other.pub');
-    await writeFile(other, `${signerFromSeed('22'.repeat(32)).publicKeyHex}\n`);
-    const statuses: DropshipStatus[] = [];
-    let done = 0;
-    const poller = new DropshipPoller({ ...base, serverKeyPath: other, onCommitEvent: () => undefined, onCommitDone: () => { done += 1; } });
-    const failed = new Promise<void>((resolve) => {
-      poller.start((status) => {
-        statuses.push(status);
-        if (status.state === 'failed') resolve();
-      });
-    });
-    await failed;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    poller.stop();
-    expect(statuses.at(-1)).toMatchObject({ state: 'failed', result: { ok: false, code: 'bad-signature' } });
-    expect(statuses.filter((s) => s.state === 'waiting')).toHaveLength(1);
-    expect(done).toBe(1);
-  });
-
-  it('reports no commit when a run ends before an assignment arrives', async () => {
-    const { base } = await setup();
-    expect((await runDropshipFlow(base)).ok).toBe(true);
-    let done = 0;
-    const poller = new DropshipPoller({ ...base, onCommitEvent: () => undefined, onCommitDone: () => { done += 1; } });
-    await new Promise<void>((resolve) => { poller.start((status) => { if (status.state === 'off') resolve(); }); });
-    expect(done).toBe(0);
-  });
-
-  it('stops the previous loop when started again, and stops for good with stop()', async () => {
-    const { base } = await setup({ assign: false });
-    const first: DropshipStatus[] = [];
-    const second: DropshipStatus[] = [];
-    const poller = new DropshipPoller({ ...base, sleep: () => new Promise((resolve) => setTimeout(resolve, 20)), onCommitEvent: () => undefined, onCommitDone: () => undefined });
-    poller.start((s) => first.push(s));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    poller.start((s) => second.push(s));
-    const seenFirst = first.length;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(first.length).toBe(seenFirst);
-    expect(second.length).toBeGreaterThan(0);
-    poller.stop();
-    const seenSecond = second.length;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(second.length).toBe(seenSecond);
   });
 });

@@ -1,34 +1,18 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ProgressEvent } from '../src/flow/events.js';
-import { runProvisioningFlow, type FlowOptions } from '../src/flow/flow.js';
 import {
-  CLAIMED_CODE, EXPIRED_CODE, FAST_RETRY, PENDING_CODE, REVOKED_CODE, TEST_IDENTITY, UNBRANDED_CODE, useBackend, useTempDir,
+  CLAIMED_CODE, EXPIRED_CODE, FAST_RETRY, PENDING_CODE, REVOKED_CODE, UNBRANDED_CODE, useBackend, useTempDir,
 } from '../../test-support/backend.js';
 import { claimBody, sendJson, useHostileServer, VALIDATE_PATH } from '../../test-support/hostile-server.js';
+import { flowRunner } from '../../test-support/flow-run.js';
 
 // Every way the code path can stop before the point of no return, and what it leaves behind.
 const backend = useBackend();
 const hostile = useHostileServer();
 const tempDir = useTempDir();
 
-async function flow(url: string, extra: Partial<FlowOptions> = {}) {
-  const stateDir = extra.stateDir ?? join(await tempDir(), 'msp');
-  const events: ProgressEvent[] = [];
-  const result = await runProvisioningFlow({
-    code: PENDING_CODE,
-    apiEndpoint: url,
-    stateDir,
-    identity: TEST_IDENTITY,
-    http: { retry: { ...FAST_RETRY, attempts: 1 }, timeoutMs: 3_000 },
-    preflight: 'never',
-    lockWaitMs: 0,
-    onEvent: (e) => events.push(e),
-    ...extra,
-  });
-  return { result, events, stateDir };
-}
+const flow = flowRunner(tempDir, { http: { retry: { ...FAST_RETRY, attempts: 1 }, timeoutMs: 3_000 }, preflight: 'never', lockWaitMs: 0 });
 
 const nothingOnDisk = async (stateDir: string) => (await readdir(stateDir).catch(() => [] as string[])).filter((n) => n !== 'provision.lock');
 

@@ -1,36 +1,22 @@
-import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { runDropshipFlow } from '../src/flow/dropship.js';
 import type { ProgressEvent } from '../src/flow/events.js';
-import { runProvisioningFlow, type FlowOptions } from '../src/flow/flow.js';
-import { FAST_RETRY, PENDING_CODE, SECOND_PENDING_CODE, TEST_IDENTITY, useBackend, useTempDir } from '../../test-support/backend.js';
+import { FAST_RETRY, useBackend, useTempDir } from '../../test-support/backend.js';
 import { sendJson, useHostileServer } from '../../test-support/hostile-server.js';
+import { flowRunner, powerCutAfter } from '../../test-support/flow-run.js';
 
-// What a run tells the technician, step by step, and what the files on disk make it decide.
+// What a run tells the technician, step by step (what the files on disk make it decide: flow-disk.test.ts).
 const backend = useBackend();
 const hostile = useHostileServer();
 const tempDir = useTempDir();
 
-async function flow(url: string, extra: Partial<FlowOptions> = {}) {
-  const stateDir = extra.stateDir ?? join(await tempDir(), 'msp');
-  const events: ProgressEvent[] = [];
-  const result = await runProvisioningFlow({
-    code: PENDING_CODE,
-    apiEndpoint: url,
-    stateDir,
-    identity: TEST_IDENTITY,
-    http: { retry: FAST_RETRY },
-    onEvent: (e) => events.push(e),
-    ...extra,
-  });
-  return { result, events, stateDir, configPath: join(stateDir, 'config.yaml') };
-}
+const flow = flowRunner(tempDir);
 
 const CLAIM_ANSWER = { status: 'claimed', site_id: 'site-a', appliance_id: 'site-a-84:3A:5B:91:B6:61', partner: { slug: 'p', brand_name: 'P', primary_color: '#123456' }, api_endpoint: null, api_key: 'k'.repeat(43) };
 const lines = (events: readonly ProgressEvent[]) => events.map((e) => [e.step, e.status, e.percent, e.message]);
-const interruptAfterJournal = { afterStep: (step: string) => (step === 'journal' ? Promise.reject(new Error('power cut')) : undefined) };
+const interruptAfterJournal = powerCutAfter('journal');
 
 describe('what a run says, step by step', () => {
   it('tells each step of a claim in order, with its percentage and message', async () => {
@@ -138,83 +124,5 @@ describe('the calls after the config is written', () => {
       'Could not report completion: Server error (HTTP 503)',
     ]);
     expect(result.ok && result.data).not.toHaveProperty('clinic_name');
-  });
-});
-
-describe('what is on disk decides, before any request', () => {
-  it('marks a config nobody marked finished (written by hand, or an older release) so the agent starts, and stops', async () => {
-    const first = await backend();
-    const { stateDir } = await flow(first.url);
-    await writeFile(join(stateDir, '.first-provision-success'), '');
-    const { rm } = await import('node:fs/promises');
-    await rm(join(stateDir, '.first-provision-success'));
-    const again = await flow('http://127.0.0.1:9', { stateDir });
-    expect(again.result).toMatchObject({ ok: false, code: 'exists', step: 'prepare', hint: 'Use --force to re-provision; the current config will be backed up.' });
-    const marker = JSON.parse(await readFile(join(stateDir, '.first-provision-success'), 'utf8')) as Record<string, unknown>;
-    expect(marker).toMatchObject({ source: 'existing-config', site_id: expect.any(String) as unknown });
-    expect(marker.site_id).not.toBe('');
-  });
-
-  it('leaves a marker that is there alone', async () => {
-    const server = await backend();
-    const { stateDir } = await flow(server.url);
-    const before = await readFile(join(stateDir, '.first-provision-success'), 'utf8');
-    await flow('http://127.0.0.1:9', { stateDir });
-    expect(await readFile(join(stateDir, '.first-provision-success'), 'utf8')).toBe(before);
-  });
-
-  it('refuses to use a config that is a link, naming it, before any request', async () => {
-    const stateDir = join(await tempDir(), 'msp');
-    await mkdir(stateDir, { recursive: true, mode: 0o700 });
-    await symlink('/etc/hostname', join(stateDir, 'config.yaml'));
-    const { result } = await flow('http://127.0.0.1:9', { stateDir });
-    expect(result).toMatchObject({
-      ok: false, code: 'io', step: 'prepare',
-      error: `Refusing to use ${join(stateDir, 'config.yaml')}: it is a symbolic link (refused)`,
-      hint: 'Remove it; provisioning writes a plain file there.',
-    });
-  });
-
-  it('replaces a config it cannot load without being asked to force', async () => {
-    const server = await backend();
-    const stateDir = join(await tempDir(), 'msp');
-    await mkdir(stateDir, { recursive: true, mode: 0o700 });
-    await writeFile(join(stateDir, 'config.yaml'), 'site_id: half-writ');
-    const { result } = await flow(server.url, { stateDir });
-    expect(result).toMatchObject({ ok: true, data: { backup_path: expect.stringContaining('config.yaml.bak-') as unknown } });
-  });
-
-  it('finishes the journal of the very answer its config was written from, whatever code is given', async () => {
-    const server = await backend();
-    const stateDir = join(await tempDir(), 'msp');
-    await expect(flow(server.url, { stateDir, hooks: { afterStep: (step) => (step === 'write-config' ? Promise.reject(new Error('power cut')) : undefined) } })).rejects.toThrow('power cut');
-    expect((await readdir(stateDir)).sort()).toEqual(['claim-journal.json', 'config.yaml']);
-    const { result } = await flow(server.url, { stateDir, code: SECOND_PENDING_CODE });
-    expect(result).toMatchObject({ ok: true, data: { resumed: true } });
-    expect(result.ok && result.data).not.toHaveProperty('backup_path');
-    expect(server.mock.store.codes.get(SECOND_PENDING_CODE)?.status).toBe('pending');
-  });
-
-  it("leaves a code claim's journal to a person when the drop-ship poller finds it", async () => {
-    const server = await backend();
-    const stateDir = join(await tempDir(), 'msp');
-    await expect(flow(server.url, { stateDir, hooks: interruptAfterJournal })).rejects.toThrow('power cut');
-    const keyFile = join(await tempDir(), 'key.pub');
-    await writeFile(keyFile, `${server.mock.signer.publicKeyHex}\n`);
-    const result = await runDropshipFlow({ apiEndpoint: server.url, stateDir, serverKeyPath: keyFile, identity: TEST_IDENTITY, sleep: () => Promise.resolve() });
-    expect(result).toMatchObject({ ok: false, code: 'pending-claim', step: 'prepare' });
-    expect(!result.ok && result.error).toMatch(/^An unfinished claim is waiting: site \S+ for NEPA IT Solutions, claimed with code ABCD…5678 at \d{4}-/);
-  });
-
-  it('names a drop-ship answer waiting when a code is given', async () => {
-    const server = await backend();
-    const { assignMac } = await import('../../mock-server/src/store/index.js');
-    assignMac(server.mock.store, TEST_IDENTITY.mac_address, { site_id: 'ds-site' });
-    const stateDir = join(await tempDir(), 'msp');
-    const keyFile = join(await tempDir(), 'key.pub');
-    await writeFile(keyFile, `${server.mock.signer.publicKeyHex}\n`);
-    await expect(runDropshipFlow({ apiEndpoint: server.url, stateDir, serverKeyPath: keyFile, identity: TEST_IDENTITY, hooks: interruptAfterJournal })).rejects.toThrow('power cut');
-    const { result } = await flow(server.url, { stateDir });
-    expect(result).toMatchObject({ ok: false, code: 'pending-claim', error: expect.stringMatching(/^An unfinished claim is waiting: site ds-site, assigned by drop-ship at /) as unknown });
   });
 });

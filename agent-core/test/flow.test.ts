@@ -1,36 +1,19 @@
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { readConfigState } from '../src/config/state.js';
-import type { ProgressEvent } from '../src/flow/events.js';
-import { runProvisioningFlow, type FlowOptions } from '../src/flow/flow.js';
 import { defaultFixture } from '../../mock-server/src/fixtures.js';
 import {
-  FAST_RETRY, LONG_NAME_CODE, PENDING_CODE, SECOND_PENDING_CODE, TEST_IDENTITY, UNBRANDED_CODE, onlyKey, useBackend, useTempDir,
+  LONG_NAME_CODE, PENDING_CODE, SECOND_PENDING_CODE, TEST_IDENTITY, UNBRANDED_CODE, onlyKey, useBackend, useTempDir,
 } from '../../test-support/backend.js';
 import { claimBody, sendJson, useHostileServer } from '../../test-support/hostile-server.js';
+import { configOf, flowRunner } from '../../test-support/flow-run.js';
 
 const backend = useBackend();
 const hostile = useHostileServer();
 const tempDir = useTempDir();
 
-async function flow(url: string, extra: Partial<FlowOptions> = {}) {
-  const stateDir = extra.stateDir ?? join(await tempDir(), 'msp');
-  const events: ProgressEvent[] = [];
-  const result = await runProvisioningFlow({
-    code: PENDING_CODE,
-    apiEndpoint: url,
-    stateDir,
-    identity: TEST_IDENTITY,
-    http: { retry: FAST_RETRY },
-    onEvent: (e) => events.push(e),
-    ...extra,
-  });
-  return { result, events, stateDir, configPath: join(stateDir, 'config.yaml') };
-}
-
-const configOf = async (path: string) => parse(await readFile(path, 'utf8'), { version: '1.1' }) as Record<string, unknown>;
+const flow = flowRunner(tempDir);
 
 describe('the provisioning flow by code', () => {
   it('provisions end to end: claim, journal, config, status, settings, active, finished marker', async () => {
@@ -261,72 +244,5 @@ describe('after the point of no return', () => {
     const { result } = await flow(server.url, { signal: controller.signal, hooks: { afterStep: (step) => { if (step === 'write-config') controller.abort(); } } });
     expect(result.ok).toBe(true);
     expect([...server.mock.store.appliances.values()][0]).toMatchObject({ status: 'active' });
-  });
-});
-
-describe('what is on disk decides', () => {
-  const powerCutAfterJournal = async (url: string, stateDir: string) => {
-    await expect(flow(url, { stateDir, hooks: { afterStep: (step) => (step === 'journal' ? Promise.reject(new Error('power cut')) : undefined) } })).rejects.toThrow('power cut');
-  };
-
-  it('finishes a journalled claim when run without a code, without claiming again', async () => {
-    const server = await backend();
-    const stateDir = join(await tempDir(), 'msp');
-    await powerCutAfterJournal(server.url, stateDir);
-    expect((await readConfigState(join(stateDir, 'config.yaml'))).state).toBe('missing');
-    const { result, events } = await flow(server.url, { stateDir, code: undefined });
-    expect(result).toMatchObject({ ok: true, data: { resumed: true } });
-    expect(events.find((e) => e.step === 'claim')?.message).toContain('Finishing the claim made earlier (ABCD…5678)');
-    expect(server.mock.store.snapshot().appliances).toHaveLength(1);
-  });
-
-  it('stops a run with a new code at an unfinished claim and names it (site, partner, code, when)', async () => {
-    const server = await backend();
-    const stateDir = join(await tempDir(), 'msp');
-    await powerCutAfterJournal(server.url, stateDir);
-    const site = [...server.mock.store.appliances.values()][0]?.site_id ?? '';
-    const { result } = await flow(server.url, { stateDir, code: SECOND_PENDING_CODE });
-    expect(result).toMatchObject({ ok: false, code: 'pending-claim', step: 'prepare' });
-    expect(!result.ok && result.error).toMatch(new RegExp(`^An unfinished claim is waiting: site ${site} for NEPA IT Solutions, claimed with code ABCD…5678 at \\d{4}-`));
-    expect(server.mock.store.codes.get(SECOND_PENDING_CODE)?.status).toBe('pending');
-  });
-
-  it('drops the unfinished claim on purpose (kept aside) and claims the new code', async () => {
-    const server = await backend();
-    const stateDir = join(await tempDir(), 'msp');
-    await powerCutAfterJournal(server.url, stateDir);
-    const { result } = await flow(server.url, { stateDir, code: SECOND_PENDING_CODE, discardClaim: true });
-    expect(result).toMatchObject({ ok: true, data: { resumed: false } });
-    expect((await readdir(stateDir)).some((n) => n.startsWith('claim-journal.json.discarded-'))).toBe(true);
-  });
-
-  it('says there is nothing to finish when run without a code and without a journal', async () => {
-    const server = await backend();
-    expect((await flow(server.url, { code: undefined })).result).toMatchObject({ ok: false, code: 'usage', step: 'prepare' });
-  });
-
-  it.each([
-    ['unreadable', '{"version": 2, "sou'],
-    ['tampered (fails the schema)', JSON.stringify({ version: 2, source: 'claim', created_at: 'x', api_endpoint: 'https://evil.example', mac_address: 'not a mac', hostname: 'h', site: { site_id: 's' } })],
-  ])('sets an %s journal aside and claims afresh (attack finding 10)', async (_label, content) => {
-    const server = await backend();
-    const stateDir = join(await tempDir(), 'msp');
-    await mkdir(stateDir, { recursive: true, mode: 0o700 });
-    await writeFile(join(stateDir, 'claim-journal.json'), content);
-    const { result, events } = await flow(server.url, { stateDir });
-    expect(result.ok).toBe(true);
-    expect(events.some((e) => e.step === 'prepare' && e.status === 'warning' && e.message.startsWith('Set aside an unusable claim journal'))).toBe(true);
-    expect((await readdir(stateDir)).some((n) => n.startsWith('claim-journal.json.corrupt-'))).toBe(true);
-  });
-
-  it('finishes a first-release (version 1) journal, so an upgrade mid-claim loses nothing', async () => {
-    const server = await backend();
-    const stateDir = join(await tempDir(), 'msp');
-    await mkdir(stateDir, { recursive: true, mode: 0o700 });
-    const v1 = { version: 1, created_at: '2026-11-01T00:00:00.000Z', api_endpoint: server.url, code_hint: 'ABCD…5678', mac_address: TEST_IDENTITY.mac_address, hostname: 'box', api_key: 'v1-key-0123456789abcdefghijklmnopqrstuvwxyz', claim: { status: 'claimed', site_id: 'old-site', appliance_id: 'old-site-84:3A:5B:91:B6:61', partner: { slug: 'nepa-it', brand_name: 'NEPA IT Solutions', primary_color: '#2563EB' } } };
-    await writeFile(join(stateDir, 'claim-journal.json'), JSON.stringify(v1));
-    const { result, configPath } = await flow(server.url, { stateDir, code: undefined });
-    expect(result).toMatchObject({ ok: true, data: { site_id: 'old-site', resumed: true } });
-    expect(await configOf(configPath)).toMatchObject({ site_id: 'old-site', api_key: v1.api_key });
   });
 });
