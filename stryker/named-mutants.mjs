@@ -109,12 +109,7 @@ export const NAMED_MUTANTS = [
     id: '10b',
     what: "the stale-temp sweep deletes every *.tmp in the state directory, not only its own file's",
     file: 'agent-core/src/fs/atomic-write.ts',
-    // Two guards stand in the way (the sweep's filter, and isStaleTemp's own name check): with only
-    // one removed, the other still holds, so the mutant that hurts takes both.
-    edits: [
-      ["const temps = names.filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'));", "const temps = names.filter((name) => name.endsWith('.tmp'));"],
-      ['    if (await isStaleTemp(dir, name, base)) await unlink', '    if (true) await unlink'],
-    ],
+    edits: [['    if (await isStaleTemp(dir, name, base)) await unlink', "    if (name.endsWith('.tmp')) await unlink"]],
     test: 'agent-core/test/atomic-write.test.ts',
     name: "sweeps only its own file's temps",
   },
@@ -122,7 +117,7 @@ export const NAMED_MUTANTS = [
     id: '10c',
     what: "the stale-temp sweep deletes a live writer's temp",
     file: 'agent-core/src/fs/atomic-write.ts',
-    edits: [['    if (await isStaleTemp(dir, name, base)) await unlink', '    if (true) await unlink']],
+    edits: [['  if (!processExists(pid)) return true;', '  return true;']],
     test: 'agent-core/test/state-files.test.ts',
     name: 'are swept only when stale',
   },

@@ -1,6 +1,6 @@
-import { mkdir, readdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isStaleTemp, removeStaleTemps, syncDirectory, writeFileAtomic } from '../src/fs/atomic-write.js';
 import { ioFailure } from '../src/fs/io-errors.js';
 import { readRegularFile } from '../src/fs/safe-read.js';
@@ -159,8 +159,16 @@ describe('temp files left behind', () => {
     expect(await isStaleTemp(dir, '.config.yaml.x999999.abcdef.tmp', 'config.yaml')).toBe(false);
     expect(await isStaleTemp(dir, '.config.yaml.999999.abcdef.tmpx', 'config.yaml')).toBe(false);
     expect(await isStaleTemp(dir, '.config.yaml.999999.ABCDEF.tmp', 'config.yaml')).toBe(false);
-    // Our own pid, but written before this boot (a pid reused after a reboot): stale.
-    await utimes(join(dir, mine), new Date(1_000_000), new Date(1_000_000));
+    // Another file's temp whose name, cut at this prefix's length, reads like a dead writer's.
+    expect(await isStaleTemp(dir, '.claim-journ.999999.abcdef.tmp', 'config.yaml')).toBe(false);
+    // Not a temp name at all, however old.
+    await writeFile(join(dir, '.config.yaml.x1.abcdef.tmp'), 'x');
+    await utimes(join(dir, '.config.yaml.x1.abcdef.tmp'), new Date(1_000_000), new Date(1_000_000));
+    expect(await isStaleTemp(dir, '.config.yaml.x1.abcdef.tmp', 'config.yaml')).toBe(false);
+    // Our own pid, but written before this boot (a pid reused after a reboot): stale — even an hour before.
+    const bootSeconds = Number(/^btime (\d+)$/m.exec(await readFile('/proc/stat', 'utf8'))?.[1]);
+    const beforeBoot = new Date((bootSeconds - 3600) * 1000);
+    await utimes(join(dir, mine), beforeBoot, beforeBoot);
     expect(await isStaleTemp(dir, mine, 'config.yaml')).toBe(true);
     // Our own pid, and the file is gone: not stale (nothing to remove).
     expect(await isStaleTemp(dir, `.config.yaml.${process.pid}.ffffff.tmp`, 'config.yaml')).toBe(false);
@@ -172,6 +180,18 @@ describe('temp files left behind', () => {
     await writeFile(join(dir, '.config.yaml.999999.abcdef.tmp'), 'gone');
     await removeStaleTemps(dir, 'config.yaml');
     expect(await readdir(dir)).toEqual(['.config.yaml.1.abcdef.tmp']);
+  });
+
+  it("are never a live writer's that this process may not signal (EPERM: the process is there)", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, '.config.yaml.4242.abcdef.tmp'), 'another user is writing');
+    const kill = vi.spyOn(process, 'kill').mockImplementation(() => { throw Object.assign(new Error('kill EPERM'), { code: 'EPERM' }); });
+    try {
+      expect(await isStaleTemp(dir, '.config.yaml.4242.abcdef.tmp', 'config.yaml')).toBe(false);
+      expect(kill).toHaveBeenCalledWith(4242, 0);
+    } finally {
+      kill.mockRestore();
+    }
   });
 
   it('leave the target untouched when a write fails before the rename, and nothing behind', async () => {
@@ -195,5 +215,30 @@ describe('temp files left behind', () => {
     expect((await stat(dir)).mode & 0o777).toBe(0o750);
     await expect(syncDirectory(dir)).resolves.toBeUndefined();
     await expect(syncDirectory(join(dir, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('fsync a directory on filesystems that refuse it (EINVAL, ENOTSUP) without failing, and fail on any other error', async () => {
+    const dir = await tempDir();
+    const probe = await open(dir, 'r');
+    const prototype = Object.getPrototypeOf(probe) as { sync: () => Promise<void> };
+    await probe.close();
+    for (const [code, fails] of [['EINVAL', false], ['ENOTSUP', false], ['EIO', true]] as const) {
+      const spy = vi.spyOn(prototype, 'sync').mockRejectedValueOnce(Object.assign(new Error(code), { code }));
+      try {
+        if (fails) await expect(syncDirectory(dir)).rejects.toMatchObject({ code });
+        else await expect(syncDirectory(dir)).resolves.toBeUndefined();
+        expect(spy).toHaveBeenCalledTimes(1);
+      } finally {
+        spy.mockRestore();
+      }
+    }
+  });
+
+  it('close the directory they fsync', async () => {
+    const dir = await tempDir();
+    const openFiles = async () => (await readdir('/proc/self/fd')).length;
+    const before = await openFiles();
+    for (let i = 0; i < 20; i += 1) await syncDirectory(dir);
+    expect(await openFiles()).toBe(before);
   });
 });

@@ -3,6 +3,7 @@ import { pyyamlStringTags } from './pyyaml-strings.js';
 import { describeUnknown, fail, ok, type Result } from '../result.js';
 import { AgentLoaderSchema, ApplianceConfigSchema, type ApplianceConfig, type LoadedConfig } from './schema.js';
 import { sealConfigText } from './seal.js';
+import { firstIssue } from '../zod-issue.js';
 
 /**
  * YAML 1.1 on both sides because the compliance agent reads the file with PyYAML (1.1): in 1.1,
@@ -14,10 +15,7 @@ const YAML_VERSION = '1.1';
 
 export function serializeConfig(config: ApplianceConfig): Result<string> {
   const parsed = ApplianceConfigSchema.safeParse(config);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return fail('bad-response', `Refusing to write an invalid config (${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'})`);
-  }
+  if (!parsed.success) return fail('bad-response', `Refusing to write an invalid config (${firstIssue(parsed.error)})`);
   const body = stringify(parsed.data, { version: YAML_VERSION, lineWidth: 0, customTags: pyyamlStringTags });
   return ok(sealConfigText(body));
 }
@@ -35,10 +33,6 @@ export function parseConfigText(text: string): Result<LoadedConfig> {
     return fail('io', 'config file is not a YAML mapping');
   }
   const parsed = AgentLoaderSchema.safeParse(document);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue === undefined || issue.path.length === 0 ? '' : `${issue.path.join('.')}: `;
-    return fail('io', `config file is incomplete or invalid (${where}${issue?.message ?? 'invalid'})`);
-  }
+  if (!parsed.success) return fail('io', `config file is incomplete or invalid (${firstIssue(parsed.error)})`);
   return ok(parsed.data);
 }

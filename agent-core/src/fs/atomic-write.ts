@@ -30,7 +30,6 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   const temp = tempPathFor(path);
   const flags = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW;
   const handle = await open(temp, flags, options.mode ?? SECRET_FILE_MODE);
-  let renamed = false;
   try {
     await options.onPhase?.('created', temp);
     await handle.writeFile(data);
@@ -39,12 +38,12 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     await handle.close();
     await options.onPhase?.('synced', temp);
     await rename(temp, path);
-    renamed = true;
     await options.onPhase?.('renamed', temp);
     await syncDirectory(dir);
   } catch (err) {
     await handle.close().catch(() => undefined);
-    if (!renamed) await unlink(temp).catch(() => undefined);
+    // Once renamed, the temp name is gone and this finds nothing: the new content stays in place.
+    await unlink(temp).catch(() => undefined);
     throw err;
   }
 }
@@ -73,10 +72,8 @@ export async function syncDirectory(dir: string): Promise<void> {
  * same file never delete each other's work in progress.
  */
 export async function removeStaleTemps(dir: string, base: string): Promise<void> {
-  const prefix = `.${base}.`;
   const names = await readdir(dir);
-  const temps = names.filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'));
-  await Promise.all(temps.map(async (name) => {
+  await Promise.all(names.map(async (name) => {
     if (await isStaleTemp(dir, name, base)) await unlink(join(dir, name)).catch(() => undefined);
   }));
 }
@@ -88,7 +85,7 @@ export async function isStaleTemp(dir: string, name: string, base: string): Prom
   const path = join(dir, name);
   const pid = Number(/^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length))?.[1] ?? Number.NaN);
   if (!Number.isInteger(pid)) return false;
-  if (pid !== process.pid && !processExists(pid)) return true;
+  if (!processExists(pid)) return true;
   const stat = await lstat(path).catch(() => undefined);
   return stat !== undefined && stat.mtimeMs < bootTimeMs();
 }

@@ -6,6 +6,7 @@ import { apiUrl } from './endpoint.js';
 import { fail, ok, type Failure, type Result } from '../result.js';
 import { printable } from '../text.js';
 import { VERSION } from '../version.js';
+import { firstIssue } from '../zod-issue.js';
 import { createDispatcher, type TransportOptions } from './dispatcher.js';
 import { classifyNetworkError } from './network-errors.js';
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
@@ -218,10 +219,7 @@ function extractDetail(json: unknown): string | undefined {
 
 
 function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (issue === undefined) return 'invalid';
-  const path = issue.path.length > 0 ? issue.path.join('.') : 'body';
-  return printable(`${path}: ${issue.message}`, ISSUE_MAX);
+  return printable(firstIssue(error, 'body'), ISSUE_MAX);
 }
 
 function header(value: string | string[] | undefined): string | undefined {
