@@ -28,6 +28,26 @@ describe('what is on disk decides: an unfinished claim', () => {
     expect(server.mock.store.snapshot().appliances).toHaveLength(1);
   });
 
+  it('finishes its own unfinished claim when the technician types the same code again, claiming nothing', async () => {
+    const server = await backend();
+    const stateDir = join(await tempDir(), 'msp');
+    await powerCutAfterJournal(server.url, stateDir);
+    const { result, events } = await flow(server.url, { stateDir });
+    expect(result).toMatchObject({ ok: true, data: { resumed: true } });
+    expect(events.find((e) => e.step === 'claim')?.status).toBe('skipped');
+    expect(server.mock.store.appliances.size).toBe(1);
+  });
+
+  it('finishes a claim with the Central Command that made it, whatever endpoint is given now', async () => {
+    const server = await backend();
+    const stateDir = join(await tempDir(), 'msp');
+    await powerCutAfterJournal(server.url, stateDir);
+    const { result, configPath } = await flow('http://127.0.0.1:9', { stateDir, code: undefined });
+    expect(result).toMatchObject({ ok: true, data: { resumed: true, api_endpoint: server.url } });
+    expect(await configOf(configPath)).toMatchObject({ api_endpoint: server.url });
+    expect([...server.mock.store.appliances.values()][0]).toMatchObject({ status: 'active' });
+  });
+
   it('stops a run with a new code at an unfinished claim and names it (site, partner, code, when)', async () => {
     const server = await backend();
     const stateDir = join(await tempDir(), 'msp');

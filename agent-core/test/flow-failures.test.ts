@@ -177,6 +177,32 @@ describe('the network gate and the cancel signal', () => {
     expect(result).toMatchObject({ ok: false, step: 'claim', hint: 'The backend is down, or a firewall is actively rejecting outbound HTTPS.' });
   });
 
+  it('names a TLS failure at the network gate as one, with its stage\'s hint', async () => {
+    const plain = await backend();
+    const { result } = await flow(`https://127.0.0.1:${new URL(plain.url).port}`, { preflight: 'always' });
+    expect(result).toMatchObject({ ok: false, code: 'tls', step: 'preflight', retryable: true, preflight: { ok: false, failed: { stage: 'tls' } } });
+    expect(!result.ok && result.hint).toBe(!result.ok && result.preflight?.failed?.hint);
+    expect(!result.ok && result.hint).toMatch(/\S/);
+    expect(plain.mock.store.appliances.size).toBe(0);
+  });
+
+  it('stops before the claim when cancelled after the code was checked, and never claims', async () => {
+    const server = await hostile((_req, res) => { sendJson(res, 200, claimBody()); });
+    const controller = new AbortController();
+    const hooks = { afterStep: (step: string) => { if (step === 'validate') controller.abort(); return undefined; } };
+    const { result, stateDir } = await flow(server.url, { signal: controller.signal, hooks });
+    expect(result).toEqual({ ok: false, code: 'cancelled', step: 'claim', error: 'Provisioning cancelled', retryable: false });
+    expect(server.hits.get('/api/provision/claim')).toBeUndefined();
+    expect(await nothingOnDisk(stateDir)).toEqual([]);
+  });
+
+  it('asks nothing more after a claim refused outright (neither the network gate nor the code\'s fate)', async () => {
+    const server = await hostile((_req, res) => { sendJson(res, 403, { detail: 'Appliance not allowed' }); });
+    const { result } = await flow(server.url, { preflight: 'on-failure' });
+    expect(result).toMatchObject({ ok: false, code: 'server', step: 'claim', retryable: false, error: 'Server rejected the request (HTTP 403): Appliance not allowed' });
+    expect([...server.hits.keys()]).toEqual(['/api/provision/claim']);
+  });
+
   it('cancels a validation in flight, and never claims', async () => {
     let seen = 0;
     const server = await hostile((req) => { if (req.url === VALIDATE_PATH) seen += 1; });

@@ -4,10 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { readConfigState } from '../src/config/state.js';
 import { defaultFixture } from '../../mock-server/src/fixtures.js';
 import {
-  LONG_NAME_CODE, PENDING_CODE, SECOND_PENDING_CODE, TEST_IDENTITY, UNBRANDED_CODE, onlyKey, useBackend, useTempDir,
+  FAST_RETRY, LONG_NAME_CODE, PENDING_CODE, SECOND_PENDING_CODE, TEST_IDENTITY, UNBRANDED_CODE, onlyKey, useBackend, useTempDir,
 } from '../../test-support/backend.js';
 import { claimBody, sendJson, useHostileServer } from '../../test-support/hostile-server.js';
 import { configOf, flowRunner } from '../../test-support/flow-run.js';
+import { HttpClient } from '../src/http/client.js';
+import { validateProvisionCode } from '../src/protocol/api.js';
 
 const backend = useBackend();
 const hostile = useHostileServer();
@@ -132,9 +134,10 @@ describe('the provisioning flow by code', () => {
       if (req.url === '/api/provision/claim') sendJson(res, 200, claimBody({ message: 'm'.repeat(1000), config: null, partner: { slug: 'p', brand_name: null, primary_color: null, logo_url: null } }));
       else sendJson(res, 404, { detail: 'Not Found' });
     });
-    const { result, configPath } = await flow(server.url);
+    const { result, configPath, events } = await flow(server.url);
     expect(result).toMatchObject({ ok: true, data: { site_id: 'partner-clinic-abc123' } });
     expect(result.ok && result.data.warnings).toContain('Server answer: cleaned server message (unprintable characters or over 500 characters)');
+    expect(events).toContainEqual(expect.objectContaining({ step: 'claim', status: 'warning', message: 'Server answer: cleaned server message (unprintable characters or over 500 characters)' }));
     expect((await configOf(configPath)).api_key).toBe('k'.repeat(43));
   });
 });
@@ -244,5 +247,27 @@ describe('after the point of no return', () => {
     const { result } = await flow(server.url, { signal: controller.signal, hooks: { afterStep: (step) => { if (step === 'write-config') controller.abort(); } } });
     expect(result.ok).toBe(true);
     expect([...server.mock.store.appliances.values()][0]).toMatchObject({ status: 'active' });
+  });
+});
+
+describe('the client a caller lends (the kiosk keeps its connection warm)', () => {
+  it('is used for its own endpoint and left open for the caller; never for another endpoint', async () => {
+    const [lent, other] = [await backend(), await backend()];
+    const created = HttpClient.create({ endpoint: new URL(lent.url), retry: FAST_RETRY });
+    if (!created.ok) throw new Error(created.error);
+    const client = created.data;
+    try {
+      // Another endpoint: the run makes its own client and talks to that endpoint only.
+      const elsewhere = await flow(other.url, { client });
+      expect(elsewhere.result.ok).toBe(true);
+      expect([lent.mock.store.appliances.size, other.mock.store.appliances.size]).toEqual([0, 1]);
+      // Its own endpoint: the run uses it, and the caller can go on using it afterwards.
+      const own = await flow(lent.url, { client, code: SECOND_PENDING_CODE });
+      expect(own.result.ok).toBe(true);
+      expect(lent.mock.store.appliances.size).toBe(1);
+      expect((await validateProvisionCode(UNBRANDED_CODE, { client })).ok).toBe(true);
+    } finally {
+      await client.close();
+    }
   });
 });
