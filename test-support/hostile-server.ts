@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach } from 'vitest';
 
-export type Handler = (req: IncomingMessage, res: ServerResponse, hit: number) => void;
+/** Called once the request's body has arrived (`body`, as text); `hit` counts requests to that path. */
+export type Handler = (req: IncomingMessage, res: ServerResponse, hit: number, body: string) => void;
 
 export interface HostileServer {
   readonly url: string;
@@ -25,8 +26,9 @@ export function useHostileServer(): (handler: Handler) => Promise<HostileServer>
       const path = req.url ?? '/';
       const hit = (hits.get(path) ?? 0) + 1;
       hits.set(path, hit);
-      req.resume();
-      req.on('end', () => { handler(req, res, hit); });
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => { handler(req, res, hit, Buffer.concat(chunks).toString('utf8')); });
     });
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

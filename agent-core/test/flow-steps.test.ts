@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -101,6 +101,55 @@ describe('the calls after the config is written', () => {
     const config = parse(await readFile(configPath, 'utf8'), { version: '1.1' }) as Record<string, unknown>;
     expect(config).toMatchObject({ site_id: 'site-a', log_level: 'DEBUG', api_key: CLAIM_ANSWER.api_key });
     expect(events.filter((e) => e.step === 'fetch-config').map((e) => e.status)).toEqual(['running', 'warning', 'done']);
+  });
+
+  it('tells the dashboard "configuring" (75 %) once the config is written and "active" (100 %) at the end, with the site\'s key', async () => {
+    const reports: unknown[] = [];
+    const server = await hostile((req, res, _hit, body) => {
+      if (req.url === '/api/provision/claim') sendJson(res, 200, CLAIM_ANSWER);
+      else if (req.url !== '/api/provision/status') sendJson(res, 404, { detail: 'Not Found' });
+      else {
+        reports.push({ auth: req.headers.authorization, ...(JSON.parse(body) as object) });
+        sendJson(res, 200, { status: 'ok', appliance_id: CLAIM_ANSWER.appliance_id, new_status: 'x' });
+      }
+    });
+    expect((await flow(server.url)).result.ok).toBe(true);
+    const auth = `Bearer ${CLAIM_ANSWER.api_key}`;
+    expect(reports).toEqual([
+      { auth, appliance_id: CLAIM_ANSWER.appliance_id, status: 'configuring', progress_percent: 75, message: 'Configuration written' },
+      { auth, appliance_id: CLAIM_ANSWER.appliance_id, status: 'active', progress_percent: 100, message: 'Provisioning complete' },
+    ]);
+  });
+
+  it("rewrites the config for the server's settings (no backup of its own config), keeping the claim's own", async () => {
+    const server = await hostile((req, res) => {
+      if (req.url === '/api/provision/claim') sendJson(res, 200, { ...CLAIM_ANSWER, config: { healing_enabled: false } });
+      else if (req.url?.startsWith('/api/provision/config/') === true) sendJson(res, 200, { site_id: 'site-a', appliance_id: CLAIM_ANSWER.appliance_id, clinic_name: 'Clinic', config: { log_level: 'DEBUG' } });
+      else sendJson(res, 200, { status: 'ok', appliance_id: CLAIM_ANSWER.appliance_id, new_status: 'x' });
+    });
+    const writes: string[] = [];
+    const { result, configPath, stateDir } = await flow(server.url, { hooks: { onWritePhase: (file, phase) => { if (phase === 'renamed') writes.push(file); } } });
+    expect(result.ok && result.data.warnings).toEqual([]);
+    expect(writes).toEqual(['journal', 'config', 'config']);
+    expect(parse(await readFile(configPath, 'utf8'), { version: '1.1' })).toMatchObject({ healing_enabled: false, log_level: 'DEBUG' });
+    expect((await readdir(stateDir)).filter((n) => n.includes('.bak-'))).toEqual([]);
+  });
+
+  it("warns, keeping the config as claimed, when the server's settings cannot be written", async () => {
+    const server = await hostile((req, res) => {
+      if (req.url === '/api/provision/claim') sendJson(res, 200, CLAIM_ANSWER);
+      else if (req.url?.startsWith('/api/provision/config/') === true) sendJson(res, 200, { site_id: 'site-a', appliance_id: CLAIM_ANSWER.appliance_id, clinic_name: 'Clinic', config: { log_level: 'DEBUG' } });
+      else sendJson(res, 200, { status: 'ok', appliance_id: CLAIM_ANSWER.appliance_id, new_status: 'x' });
+    });
+    let configWrites = 0;
+    const onWritePhase = (file: string, phase: string) => {
+      if (file === 'config' && phase === 'created' && (configWrites += 1) === 2) return Promise.reject(Object.assign(new Error('I/O error'), { code: 'EIO' }));
+      return undefined;
+    };
+    const { result, configPath, events } = await flow(server.url, { hooks: { onWritePhase } });
+    expect(result.ok && result.data.warnings).toEqual([expect.stringMatching(/^Could not apply appliance settings: Cannot write .*config\.yaml: I\/O error$/)]);
+    expect(events.filter((e) => e.step === 'fetch-config').map((e) => e.status)).toEqual(['running', 'warning']);
+    expect(parse(await readFile(configPath, 'utf8'), { version: '1.1' })).toMatchObject({ site_id: 'site-a', log_level: 'INFO' });
   });
 
   it('leaves the config as it is when the settings change nothing', async () => {

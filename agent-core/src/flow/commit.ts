@@ -62,7 +62,7 @@ export async function commitSite(ctx: CommitContext): Promise<FlowResult> {
     // Rewriting our own config (a finished run being completed) needs no backup of it.
     backup: !own,
     now: ctx.now,
-    ...(run.phaseHook('config') === undefined ? {} : { onPhase: run.phaseHook('config') }),
+    onPhase: run.phaseHook('config'),
   });
   if (!written.ok) {
     const next = journalled

@@ -72,6 +72,7 @@ async function applyOverrides(ctx: FinishContext, overrides: ConfigOverrides): P
     force: true,
     backup: false,
     now: ctx.now,
+    onPhase: ctx.run.phaseHook('config'),
   });
   return written.ok ? undefined : `Could not apply appliance settings: ${written.error}`;
 }

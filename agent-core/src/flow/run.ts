@@ -43,8 +43,8 @@ export class FlowRun {
     await this.#hooks?.afterStep?.(step);
   }
 
-  phaseHook(file: 'journal' | 'config'): ((phase: WritePhase) => void | Promise<void>) | undefined {
-    const hook = this.#hooks?.onWritePhase;
-    return hook === undefined ? undefined : (phase) => hook(file, phase);
+  /** Tells the test hooks, if any, each phase of an atomic write of `file` (a no-op without hooks). */
+  phaseHook(file: 'journal' | 'config'): (phase: WritePhase) => void | Promise<void> {
+    return (phase) => this.#hooks?.onWritePhase?.(file, phase);
   }
 }
