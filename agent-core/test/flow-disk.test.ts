@@ -25,6 +25,8 @@ describe('what is on disk decides: an unfinished claim', () => {
     const { result, events } = await flow(server.url, { stateDir, code: undefined });
     expect(result).toMatchObject({ ok: true, data: { resumed: true } });
     expect(events.find((e) => e.step === 'claim')?.message).toContain('Finishing the claim made earlier (ABCD…5678)');
+    const site = [...server.mock.store.appliances.values()][0]?.site_id ?? '';
+    expect(events).toContainEqual(expect.objectContaining({ step: 'prepare', status: 'done', message: `Found the saved answer for site ${site}` }));
     expect(server.mock.store.snapshot().appliances).toHaveLength(1);
   });
 
@@ -56,6 +58,7 @@ describe('what is on disk decides: an unfinished claim', () => {
     const { result } = await flow(server.url, { stateDir, code: SECOND_PENDING_CODE });
     expect(result).toMatchObject({ ok: false, code: 'pending-claim', step: 'prepare' });
     expect(!result.ok && result.error).toMatch(new RegExp(`^An unfinished claim is waiting: site ${site} for NEPA IT Solutions, claimed with code ABCD…5678 at \\d{4}-`));
+    expect(!result.ok && result.hint).toBe('Finish it first (provisioning without a code finishes it), or discard it with --discard-claim to use the new code.');
     expect(server.mock.store.codes.get(SECOND_PENDING_CODE)?.status).toBe('pending');
   });
 
@@ -63,14 +66,17 @@ describe('what is on disk decides: an unfinished claim', () => {
     const server = await backend();
     const stateDir = join(await tempDir(), 'msp');
     await powerCutAfterJournal(server.url, stateDir);
-    const { result } = await flow(server.url, { stateDir, code: SECOND_PENDING_CODE, discardClaim: true });
+    const site = [...server.mock.store.appliances.values()][0]?.site_id ?? '';
+    const { result, events } = await flow(server.url, { stateDir, code: SECOND_PENDING_CODE, discardClaim: true });
     expect(result).toMatchObject({ ok: true, data: { resumed: false } });
-    expect((await readdir(stateDir)).some((n) => n.startsWith('claim-journal.json.discarded-'))).toBe(true);
+    const kept = (await readdir(stateDir)).find((n) => n.startsWith('claim-journal.json.discarded-')) ?? '';
+    expect(kept).not.toBe('');
+    expect(events).toContainEqual(expect.objectContaining({ step: 'prepare', status: 'warning', message: `Discarded the unfinished claim for site ${site} (kept as ${join(stateDir, kept)})` }));
   });
 
   it('says there is nothing to finish when run without a code and without a journal', async () => {
     const server = await backend();
-    expect((await flow(server.url, { code: undefined })).result).toMatchObject({ ok: false, code: 'usage', step: 'prepare' });
+    expect((await flow(server.url, { code: undefined })).result).toMatchObject({ ok: false, code: 'usage', step: 'prepare', error: 'There is no unfinished claim to finish', hint: 'Enter a provision code.' });
   });
 
   it.each([

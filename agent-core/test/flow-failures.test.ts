@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -23,6 +23,17 @@ describe('before anything is touched', () => {
     expect(result).toMatchObject({ ok: false, code: 'format', step: 'validate' });
     await expect(stat(stateDir)).rejects.toThrow();
     expect(events.map((e) => e.step)).toEqual(['validate']);
+  });
+
+  it('stops at a state directory it cannot use, before the lock or the network', async () => {
+    const server = await hostile((_req, res) => { sendJson(res, 200, claimBody()); });
+    const notADir = join(await tempDir(), 'msp');
+    await writeFile(notADir, 'a file where the state directory should be');
+    const { result } = await flow(server.url, { stateDir: notADir });
+    expect(result).toMatchObject({ ok: false, code: 'io', step: 'prepare' });
+    expect(!result.ok && result.error).toContain(notADir);
+    expect(server.hits.size).toBe(0);
+    expect(await readFile(notADir, 'utf8')).toBe('a file where the state directory should be');
   });
 
   it('refuses an endpoint that breaks the rule, and releases the lock for the next run', async () => {

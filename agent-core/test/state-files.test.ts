@@ -75,7 +75,7 @@ describe('the claim journal', () => {
       entry: { version: 2, source: 'claim', created_at: 'then', api_endpoint: 'https://api.osiriscare.net', code_hint: 'ABCD…5678', mac_address: 'M', hostname: 'h', site: { site_id: 's', appliance_id: 'a', api_key: 'key', partner: { slug: 'p', brand_name: 'P', primary_color: '#000000' }, api_endpoint: 'https://b.example' } },
     });
     const bare = parseJournal(JSON.stringify({ ...v1, claim: { site_id: 's', appliance_id: 'a', partner: {} } }));
-    expect(bare.state === 'found' && bare.entry.site).toEqual({ site_id: 's', appliance_id: 'a', api_key: 'key', partner: {} });
+    expect(bare.state === 'found' && bare.entry.site).toStrictEqual({ site_id: 's', appliance_id: 'a', api_key: 'key', partner: {} });
   });
 
   it('is set aside under a name that says why and when, and removed (a missing one is fine; anything else is an error)', async () => {
