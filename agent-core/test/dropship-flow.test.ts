@@ -1,4 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -129,6 +131,27 @@ describe('drop-ship, in the engine', () => {
     expect(server.mock.store.dropship.get(MAC)?.polls).toBe(1);
     const config = parse(await readFile(join(stateDir, 'config.yaml'), 'utf8'), { version: '1.1' }) as Record<string, unknown>;
     expect([config.api_key]).toEqual(key);
+    // …and leaves the state directory to the next run.
+    const next = await acquireLock(join(stateDir, 'provision.lock'), 'a code claim', { waitMs: 0 });
+    expect(next.ok).toBe(true);
+    if (next.ok) await next.data.release();
+  });
+
+  it('stops at once when cancelled while asking, without taking the cancel for a network problem', async () => {
+    const { base, events, stateDir } = await setup();
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const controller = new AbortController();
+    setTimeout(() => { controller.abort(); }, 150);
+    try {
+      const result = await runDropshipFlow({ ...base, apiEndpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, signal: controller.signal, http: { timeoutMs: 10_000 } });
+      expect(result).toMatchObject({ ok: false, code: 'cancelled', step: 'assignment' });
+      expect(events.filter((e) => e.status === 'warning')).toEqual([]);
+      expect((await readdir(stateDir)).filter((n) => n !== 'provision.lock')).toEqual([]);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 });
 
