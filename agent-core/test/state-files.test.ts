@@ -1,4 +1,5 @@
 import { mkdir, open, readdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { isStaleTemp, removeStaleTemps, syncDirectory, writeFileAtomic } from '../src/fs/atomic-write.js';
@@ -123,6 +124,24 @@ describe('reading a state file safely', () => {
   it('reports a read that fails after opening as an error, not as missing', () => {
     // /proc/self/mem opens as a regular file of size 0, but reading from offset 0 fails with EIO.
     expect(readRegularFile('/proc/self/mem', 16)).toEqual({ ok: false, kind: 'error', reason: 'cannot read it (EIO)', errno: 'EIO' });
+  });
+
+  it('stops at the limit a file that says it is empty but is not (size 0 to stat, like a /proc file)', () => {
+    expect(readRegularFile('/proc/self/status', 16)).toEqual({ ok: false, kind: 'refused', reason: 'it is larger than 16 bytes (refused)' });
+  });
+
+  it('closes what it opens, whatever it finds', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'small'), 'x');
+    const openFiles = () => readdirSync('/proc/self/fd').length;
+    const before = openFiles();
+    for (let i = 0; i < 10; i += 1) {
+      readRegularFile(join(dir, 'small'), 16);
+      readRegularFile('/proc/self/status', 16);
+      readRegularFile('/proc/self/mem', 16);
+      readRegularFile(dir, 16);
+    }
+    expect(openFiles()).toBe(before);
   });
 });
 
