@@ -31,6 +31,11 @@ describe('the seal on the last line', () => {
     expect(new Set(seals).size).toBe(5);
     expect(sealConfigText('')).toMatch(/^\n# osiris-provision seal:1-[0-9a-f]{16}\n$/);
   });
+
+  it('is the same fingerprint in every release: length, then FNV-1a 32 from two offsets (computed apart, in Python)', () => {
+    // A config sealed by an earlier release must still read as untouched after an upgrade.
+    expect(sealConfigText('a: 1\n')).toBe('a: 1\n# osiris-provision seal:5-05b79ead7cca4eb7\n');
+  });
 });
 
 describe('reading a config as the agent would', () => {
