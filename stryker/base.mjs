@@ -16,7 +16,7 @@ export function area(name, { mutate, breakAt }) {
     // Static mutants (module-level constants: zod schemas, names, limits) can only be tested by
     // reloading every module and running every test, once per mutant: half the run's time for 4 % of
     // the mutants on two cores. They are reported as Ignored; the ones that matter have named tests
-    // (agent-core/test/SURVIVING-MUTANTS.md says which).
+    // (stryker/SURVIVING-MUTANTS.md says which).
     ignoreStatic: true,
     concurrency: Number(process.env.OSIRIS_MUTATION_CONCURRENCY ?? 2),
     buildCommand: 'node stryker/build.mjs',
