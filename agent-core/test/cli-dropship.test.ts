@@ -1,5 +1,6 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { signerFromSeed } from '../../mock-server/src/signing.js';
 import { assignMac } from '../../mock-server/src/store/index.js';
@@ -42,8 +43,8 @@ describe('osiris-provision --wait-for-assignment (drop-ship)', () => {
     const config = await readFile(join(stateDir, 'config.yaml'), 'utf8');
     const active = [...server.mock.store.apiKeys.values()].filter((k) => k.active);
     expect(active).toHaveLength(1);
-    expect(config).toContain(`api_key: ${active[0]?.key ?? ''}`);
-    expect(config).toContain('site_id: nepa-it-dropship');
+    // Read as the agent reads it: a minted key that YAML would misread is written quoted.
+    expect(parse(config, { version: '1.1' })).toMatchObject({ api_key: active[0]?.key, site_id: 'nepa-it-dropship' });
     expect(config).not.toContain('partner:');
     expect(server.mock.store.dropship.get(mac)?.polls).toBe(1);
   });
