@@ -28,6 +28,29 @@ export function flowRunner(tempDir: () => Promise<string>, defaults: Partial<Flo
   };
 }
 
+/** A run's progress events as [step, status, percent, message], for comparing whole sequences. */
+export const progressLines = (events: readonly ProgressEvent[]) => events.map((e) => [e.step, e.status, e.percent, e.message]);
+
+/**
+ * What every run says from the journal on: the steps after the point of no return, which the code
+ * claim and drop-ship share (commitSite). `afterConfig` are lines a run adds once the config is written.
+ */
+export function commitLines(configPath: string, siteId: string, afterConfig: readonly (readonly unknown[])[] = []): unknown[][] {
+  return [
+    ['journal', 'running', 40, 'Saving the answer'],
+    ['journal', 'done', 50, 'Answer saved; an interruption from here on finishes without asking again'],
+    ['write-config', 'running', 50, 'Writing configuration'],
+    ['write-config', 'done', 65, `Configuration written to ${configPath}`],
+    ...afterConfig.map((line) => [...line]),
+    ['report-status', 'running', 65, 'Reporting progress to Central Command'],
+    // The settings are asked for on the same connection right behind the status report (pipelined).
+    ['fetch-config', 'running', 65, 'Fetching appliance settings'],
+    ['report-status', 'done', 75, 'Status: configuring'],
+    ['fetch-config', 'done', 90, 'Appliance settings applied'],
+    ['done', 'done', 100, `Provisioned: site ${siteId}`],
+  ];
+}
+
 /** Hooks that cut the power (throw) right after `step` is done. */
 export const powerCutAfter = (cut: string) => ({ afterStep: (step: string) => (step === cut ? Promise.reject(new Error('power cut')) : undefined) });
 

@@ -2,10 +2,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import type { ProgressEvent } from '../src/flow/events.js';
 import { FAST_RETRY, useBackend, useTempDir } from '../../test-support/backend.js';
 import { sendJson, useHostileServer } from '../../test-support/hostile-server.js';
-import { flowRunner, powerCutAfter } from '../../test-support/flow-run.js';
+import { commitLines, flowRunner, powerCutAfter, progressLines } from '../../test-support/flow-run.js';
 
 // What a run tells the technician, step by step (what the files on disk make it decide: flow-disk.test.ts).
 const backend = useBackend();
@@ -15,7 +14,6 @@ const tempDir = useTempDir();
 const flow = flowRunner(tempDir);
 
 const CLAIM_ANSWER = { status: 'claimed', site_id: 'site-a', appliance_id: 'site-a-84:3A:5B:91:B6:61', partner: { slug: 'p', brand_name: 'P', primary_color: '#123456' }, api_endpoint: null, api_key: 'k'.repeat(43) };
-const lines = (events: readonly ProgressEvent[]) => events.map((e) => [e.step, e.status, e.percent, e.message]);
 const interruptAfterJournal = powerCutAfter('journal');
 
 describe('what a run says, step by step', () => {
@@ -23,7 +21,7 @@ describe('what a run says, step by step', () => {
     const server = await backend();
     const { result, events, configPath } = await flow(server.url);
     const site = result.ok ? result.data.site_id : '';
-    expect(lines(events)).toEqual([
+    expect(progressLines(events)).toEqual([
       ['identity', 'running', 0, 'Reading appliance identity'],
       ['identity', 'done', 5, 'MAC 84:3A:5B:91:B6:61, hostname osiriscare-appliance'],
       ['prepare', 'running', 5, 'Checking the state directory'],
@@ -32,16 +30,7 @@ describe('what a run says, step by step', () => {
       ['validate', 'skipped', 20, 'The claim checks the code'],
       ['claim', 'running', 20, 'Claiming code ABCD…5678'],
       ['claim', 'done', 40, `Claimed for site ${site}`],
-      ['journal', 'running', 40, 'Saving the answer'],
-      ['journal', 'done', 50, 'Answer saved; an interruption from here on finishes without asking again'],
-      ['write-config', 'running', 50, 'Writing configuration'],
-      ['write-config', 'done', 65, `Configuration written to ${configPath}`],
-      ['report-status', 'running', 65, 'Reporting progress to Central Command'],
-      // the settings are asked for on the same connection right behind the status report (pipelined)
-      ['fetch-config', 'running', 65, 'Fetching appliance settings'],
-      ['report-status', 'done', 75, 'Status: configuring'],
-      ['fetch-config', 'done', 90, 'Appliance settings applied'],
-      ['done', 'done', 100, `Provisioned: site ${site}`],
+      ...commitLines(configPath, site),
     ]);
     const appliance = [...server.mock.store.appliances.values()][0];
     expect(appliance).toMatchObject({ status: 'active', progress_percent: 100, status_message: 'Provisioning complete' });
@@ -56,7 +45,7 @@ describe('what a run says, step by step', () => {
     const { result, events } = await flow(server.url, { stateDir, code: undefined });
     const site = result.ok ? result.data.site_id : '';
     const journalled = events.find((e) => e.step === 'journal')?.message ?? '';
-    expect(lines(events).slice(2, 7)).toEqual([
+    expect(progressLines(events).slice(2, 7)).toEqual([
       ['prepare', 'running', 5, 'Checking the state directory'],
       ['prepare', 'done', 8, `Found the saved answer for site ${site}`],
       ['claim', 'skipped', 40, 'Finishing the claim made earlier (ABCD…5678)'],
