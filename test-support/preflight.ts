@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
+import { connect as tcpConnect, createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { HttpClient } from '../agent-core/src/http/client.js';
@@ -9,6 +9,7 @@ import { parseApiEndpoint } from '../agent-core/src/http/endpoint.js';
 import { runPreflight, type PreflightOptions, type PreflightReport } from '../agent-core/src/http/preflight.js';
 import { createApp } from '../mock-server/src/app.js';
 import { FAST_RETRY } from './backend.js';
+import { PYTHON } from './python.js';
 
 export interface ClientSettings {
   readonly caFile?: string;
@@ -123,4 +124,37 @@ export function makeDatedCert(dir: string, notBefore: string, notAfter: string):
     'ca', '-batch', '-config', configPath, '-selfsign', '-keyfile', keyPath, '-in', requestPath, '-out', certPath, '-startdate', notBefore, '-enddate', notAfter,
   ], { stdio: 'ignore' });
   return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), certPath };
+}
+
+/** Listens with a queue of one and never accepts (Node's own servers accept on their own); exits when its stdin closes. */
+const NEVER_ACCEPTS = [
+  'import socket, sys',
+  'listener = socket.socket()',
+  "listener.bind(('127.0.0.1', 0))",
+  'listener.listen(0)',
+  'print(listener.getsockname()[1], flush=True)',
+  'sys.stdin.read()',
+].join('\n');
+
+/**
+ * A loopback port that never answers a new connection, as an egress firewall that drops packets
+ * looks from the appliance: its listener never accepts and one waiting connection fills its queue,
+ * so the kernel drops every further SYN. Released after each test.
+ */
+export function useUnansweredPort(): () => Promise<number> {
+  const releases: (() => void)[] = [];
+  afterEach(() => {
+    for (const release of releases.splice(0)) release();
+  });
+  return async () => {
+    const child = spawn(PYTHON, ['-c', NEVER_ACCEPTS], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once('error', reject);
+      child.stdout.once('data', (chunk: Buffer) => { resolve(Number(chunk.toString('utf8').trim())); });
+    });
+    const filler = tcpConnect({ host: '127.0.0.1', port });
+    releases.push(() => { filler.destroy(); child.stdin.end(); });
+    await new Promise<void>((resolve, reject) => { filler.once('connect', resolve).once('error', reject); });
+    return port;
+  };
 }
