@@ -27,7 +27,7 @@ function clientFor(url: string, options: Partial<HttpClientOptions> = {}): HttpC
 }
 
 const Answer = z.object({ path: z.string() });
-const get = (path: string, extra: Partial<CallSpec<unknown>> = {}): CallSpec<{ path: string }> => ({ method: 'GET', path, decode: bySchema(Answer), idempotent: true, ...extra });
+const get = (path: string, extra: Partial<CallSpec<{ path: string }>> = {}): CallSpec<{ path: string }> => ({ method: 'GET', path, decode: bySchema(Answer), idempotent: true, ...extra });
 const claim = (path: string): CallSpec<{ path: string }> => ({ method: 'POST', path, body: { code: 'ABCD1234EFGH5678' }, decode: bySchema(Answer), idempotent: false });
 
 /**

@@ -162,10 +162,9 @@ export class HttpClient {
     const detail = extractDetail(json);
     if (status === 429) {
       const waitMs = parseRetryAfter(header(response.headers['retry-after']));
-      const failure = fail('server', 'Server is busy (rate limited); try again in a minute');
-      return waitMs === undefined ? { kind: 'retry', failure } : { kind: 'retry', failure, waitMs };
+      return { kind: 'retry', failure: fail('server', 'Server is busy (rate limited); try again in a minute'), waitMs };
     }
-    const mapped = spec.mapError?.(detail === undefined ? { status } : { status, detail });
+    const mapped = spec.mapError?.({ status, detail });
     if (mapped !== undefined) return { kind: 'done', result: mapped };
     if (status >= 500) {
       const failure = fail('server', `Server error (HTTP ${status})`, 'Central Command is having trouble; try again in a few minutes.');
