@@ -187,10 +187,8 @@ async function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: numbe
     for await (const chunk of body) {
       const buffer = chunk as Buffer;
       total += buffer.length;
-      if (total > maxBytes) {
-        body.destroy();
-        return fail('bad-response', `Server response too large (over ${maxBytes} bytes)`);
-      }
+      // Leaving the loop early destroys the body (the iterator's return), which lets the connection go.
+      if (total > maxBytes) return fail('bad-response', `Server response too large (over ${maxBytes} bytes)`);
       chunks.push(buffer);
     }
   } catch (err) {
