@@ -1,32 +1,18 @@
-import { createServer as createHttpsServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { parseApiEndpoint } from '../src/http/endpoint.js';
-import { HttpClient } from '../src/http/client.js';
+import { describe, expect, it } from 'vitest';
 import { runPreflight, type PreflightOptions } from '../src/http/preflight.js';
-import { createApp } from '../../mock-server/src/app.js';
-import { FAST_RETRY, useBackend, useTempDir } from '../../test-support/backend.js';
+import { useBackend, useTempDir } from '../../test-support/backend.js';
 import { sendJson, useHostileServer } from '../../test-support/hostile-server.js';
+import { preflightClient, useTlsBackend } from '../../test-support/preflight.js';
 import { makeLocalhostCert } from '../../test-support/tls.js';
 
 const backend = useBackend();
 const hostile = useHostileServer();
 const tempDir = useTempDir();
-const httpsServers: Server[] = [];
-afterEach(() => {
-  for (const server of httpsServers.splice(0)) server.close();
-});
+const tlsBackend = useTlsBackend();
 
-function clientFor(url: string, caFile?: string): HttpClient {
-  const endpoint = parseApiEndpoint(url);
-  if (!endpoint.ok) throw new Error(endpoint.error);
-  const client = HttpClient.create({ endpoint: endpoint.data, retry: { ...FAST_RETRY, attempts: 1 }, timeoutMs: 2_000, ...(caFile === undefined ? {} : { caFile }) });
-  if (!client.ok) throw new Error(client.error);
-  return client.data;
-}
-
+/** The preflight as the flow runs it: whether a proxy carries the traffic comes from the environment unless a test says. */
 async function preflight(url: string, extra: Partial<PreflightOptions> = {}) {
-  const client = clientFor(url, extra.caFile);
+  const client = preflightClient(url, extra.caFile === undefined ? {} : { caFile: extra.caFile });
   try {
     return await runPreflight({ client, stageTimeoutMs: 2_000, ...extra });
   } finally {
@@ -36,11 +22,8 @@ async function preflight(url: string, extra: Partial<PreflightOptions> = {}) {
 
 async function httpsBackend(): Promise<{ url: string; certPath: string }> {
   const { key, cert, certPath } = makeLocalhostCert(await tempDir());
-  const handle = createApp({ rateLimit: false }).app.callback();
-  const server = createHttpsServer({ key, cert }, (req, res) => { void handle(req, res); });
-  httpsServers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `https://localhost:${(server.address() as AddressInfo).port}`, certPath };
+  const { port } = await tlsBackend({ key, cert });
+  return { url: `https://localhost:${port}`, certPath };
 }
 
 describe('network preflight', () => {
