@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { getEventListeners } from 'node:events';
+import { describe, expect, it, vi } from 'vitest';
 import { claimProvisionCode, validateProvisionCode } from '../src/protocol/api.js';
 import { parseRetryAfter, sleep } from '../src/http/retry.js';
 import { PENDING_CODE, TEST_IDENTITY } from '../../test-support/backend.js';
@@ -54,6 +55,28 @@ describe('sleep', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(110);
   });
 
+  it('leaves no timer and no abort listener behind, whether it ran its time or was cancelled', async () => {
+    vi.useFakeTimers();
+    try {
+      const ran = new AbortController();
+      const ranOut = sleep(100, ran.signal);
+      expect(getEventListeners(ran.signal, 'abort')).toHaveLength(1);
+      vi.advanceTimersByTime(100);
+      await ranOut;
+      expect(getEventListeners(ran.signal, 'abort')).toHaveLength(0);
+
+      const cancelled = new AbortController();
+      const cut = sleep(60_000, cancelled.signal);
+      expect(vi.getTimerCount()).toBe(1);
+      cancelled.abort();
+      await cut;
+      expect(vi.getTimerCount()).toBe(0);
+      expect(getEventListeners(cancelled.signal, 'abort')).toHaveLength(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('resolves at once when already cancelled, and as soon as it is cancelled', async () => {
     const aborted = AbortSignal.abort();
     let started = performance.now();
@@ -76,6 +99,12 @@ describe('Retry-After', () => {
     expect(parseRetryAfter(' 2 ', 0)).toBe(2_000);
     expect(parseRetryAfter('0', 0)).toBe(0);
     expect(parseRetryAfter('   ')).toBeUndefined();
+  });
+
+  it('reads neither a number with a unit nor one after a word: not whole seconds, not a date', () => {
+    expect(parseRetryAfter('120s', 0)).toBeUndefined();
+    expect(parseRetryAfter('s120', 0)).toBeUndefined();
+    expect(parseRetryAfter('', 0)).toBeUndefined();
   });
 
   it('reads an HTTP date as the time left until then, and a date already past as no wait', () => {
