@@ -113,4 +113,12 @@ describe('attack finding 8: localhost is trusted only as far as it resolves to t
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout)).toEqual({ ok: false, code: 'unreachable', error: 'localhost does not resolve to this machine: refusing plain http to it' });
   });
+
+  it('refuses a localhost that resolves to this machine and to a remote address as well', async () => {
+    const hosts = join(await tempDir(), 'hosts');
+    await writeFile(hosts, '127.0.0.1 localhost\n203.0.113.7 localhost\n');
+    const run = await runCliInNamespace(`mount --bind '${hosts}' /etc/hosts`, ['--provision', PENDING_CODE, '--json', '--api-endpoint', 'http://localhost:8080', '--state-dir', join(await tempDir(), 'msp')]);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toEqual({ ok: false, code: 'unreachable', error: 'localhost does not resolve to this machine: refusing plain http to it' });
+  });
 });

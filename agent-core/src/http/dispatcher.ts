@@ -28,7 +28,8 @@ export function trustedCas(caFile: string | undefined): Result<string[] | undefi
 export function createDispatcher(endpoint: URL, options: TransportOptions = {}): Result<Dispatcher> {
   const ca = trustedCas(options.caFile);
   if (!ca.ok) return ca;
-  const tls = ca.data === undefined ? {} : { ca: ca.data };
+  // No extra file: `ca` undefined, and TLS trusts the system's CAs as when it is absent.
+  const tls = { ca: ca.data };
   // One connection for a whole run (one TLS handshake), with room to pipeline a pair of harmless calls.
   const agentOptions = { connections: 1, pipelining: PIPELINE_DEPTH, connect: { ...tls, timeout: CONNECT_TIMEOUT_MS } };
   // Plain http to `localhost` is allowed only as far as `localhost` really is this machine.

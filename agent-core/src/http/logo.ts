@@ -94,7 +94,8 @@ export async function fetchPartnerLogo(logoUrl: string, options: LogoOptions = {
 function logoDispatcher(caFile: string | undefined): Result<Dispatcher> {
   const ca = trustedCas(caFile);
   if (!ca.ok) return ca;
-  const tls = ca.data === undefined ? {} : { ca: ca.data };
+  // No extra file: `ca` undefined, and TLS trusts the system's CAs as when it is absent.
+  const tls = { ca: ca.data };
   const options = { connections: 1, connect: { ...tls, timeout: Math.min(CONNECT_TIMEOUT_MS, LOGO_TIMEOUT_MS) } };
   return ok(new EnvHttpProxyAgent({ ...options, requestTls: tls }));
 }
