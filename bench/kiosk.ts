@@ -5,10 +5,8 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { startServer } from '../mock-server/src/server.js';
 import { CHROMIUM, CHROMIUM_ARGS, openKiosk, RENDERER_DIST } from '../test-support/kiosk-harness.js';
-import { projectRoot } from '../test-support/paths.js';
 import { serveRenderer } from '../test-support/static-server.js';
 import { writeQrVideo } from '../test-support/y4m.js';
-import { loadFrame } from './qr-decoder-node.js';
 import { median } from './stats.js';
 import { workerTimings, type WorkerTimings } from './worker-timing.js';
 
@@ -29,8 +27,6 @@ export interface KioskResult {
   readonly worker: WorkerTimings;
   readonly scanToConfirmMs: number;
 }
-
-const CORPUS_FRAME = join(projectRoot(), 'bench', 'qr-corpus', 'clean-0.png');
 
 /** What the kiosk ships and how fast it is in headless Chromium here. */
 export async function measureKiosk(rounds: number): Promise<KioskResult> {
@@ -53,7 +49,6 @@ export async function measureKiosk(rounds: number): Promise<KioskResult> {
     const interactive: number[] = [];
     const blank: number[] = [];
     const scans: number[] = [];
-    let timings: WorkerTimings | undefined;
     for (let round = 0; round < rounds; round += 1) {
       blank.push(await coldNavigation(new URL('favicon.svg', pages.url).href, dir, round));
       const kiosk = await openKiosk({ service: { apiEndpoint: backend.url, stateDir: join(dir, `s${round}`) }, camera: { kind: 'video', file: video } });
@@ -61,7 +56,6 @@ export async function measureKiosk(rounds: number): Promise<KioskResult> {
         const page = kiosk.page;
         await page.waitForSelector('main[data-screen="welcome"] button.primary');
         interactive.push(await page.evaluate(() => performance.now()));
-        timings ??= await workerTimings(page, `./${worker}`, await loadFrame(CORPUS_FRAME));
         const started = Date.now();
         await page.getByRole('button', { name: 'Scan QR code' }).click();
         await page.waitForSelector('main[data-screen="confirm"]', { timeout: 20_000 });
@@ -70,7 +64,7 @@ export async function measureKiosk(rounds: number): Promise<KioskResult> {
         await kiosk.close();
       }
     }
-    if (timings === undefined) throw new Error('no worker timings');
+    const timings = await workerTimings(worker);
     return {
       initialJs: await size(initial),
       css: await size(assets.filter((a) => a.endsWith('.css'))),

@@ -1,10 +1,8 @@
 /** Messages between the scanner (main thread) and the decoder worker. */
 export interface DecodeRequest {
   readonly id: number;
-  readonly width: number;
-  readonly height: number;
-  /** RGBA pixels; transferred, not copied. */
-  readonly buffer: ArrayBuffer;
+  /** The camera's picture as it is (no canvas, no pixel copy on the main thread); transferred, and closed by the worker. */
+  readonly frame: VideoFrame;
 }
 
 export type DecodeReply =

@@ -13,8 +13,6 @@ export interface ScannerEvents {
   onDevicesChanged?(): void;
 }
 
-/** The decoder sees at most this many pixels across: enough for a code held up to the camera, cheap to decode. */
-const FRAME_WIDTH = 640;
 /** At most one frame in the worker at a time, and no more often than this: the UI stays smooth. */
 const MIN_FRAME_INTERVAL_MS = 100;
 
@@ -28,7 +26,6 @@ export class QrScanner {
   readonly #events: ScannerEvents;
   #stream: MediaStream | undefined;
   #worker: Worker | undefined;
-  #canvas: OffscreenCanvas | undefined;
   #busy = false;
   #lastFrame = 0;
   #nextId = 0;
@@ -141,18 +138,17 @@ export class QrScanner {
     const video = this.#video;
     const now = performance.now();
     if (this.#busy || now - this.#lastFrame < MIN_FRAME_INTERVAL_MS || video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0) return;
-    const scale = Math.min(1, FRAME_WIDTH / video.videoWidth);
-    const width = Math.round(video.videoWidth * scale);
-    const height = Math.round(video.videoHeight * scale);
-    if (this.#canvas?.width !== width || this.#canvas.height !== height) this.#canvas = new OffscreenCanvas(width, height);
-    const context = this.#canvas.getContext('2d', { willReadFrequently: true });
-    if (context === null) return;
-    context.drawImage(video, 0, 0, width, height);
-    const { data } = context.getImageData(0, 0, width, height);
-    const request: DecodeRequest = { id: (this.#nextId += 1), width, height, buffer: data.buffer };
+    let frame: VideoFrame;
+    try {
+      // The picture as the camera gave it: no canvas and no pixel copy here; the worker reads it.
+      frame = new VideoFrame(video);
+    } catch {
+      return; // no picture in this instant (the stream is switching): the next tick tries again
+    }
+    const request: DecodeRequest = { id: (this.#nextId += 1), frame };
     this.#busy = true;
     this.#lastFrame = now;
-    this.#worker?.postMessage(request, [request.buffer]);
+    this.#worker?.postMessage(request, [frame]);
   }
 }
 

@@ -27,6 +27,13 @@ describe('the camera in the field', () => {
     expect(await page.getByTestId('camera-problem').count()).toBe(0);
   });
 
+  it('reads a code from a 1280 × 720 camera, the size the scanner asks for (the worker halves the picture)', async () => {
+    const { page } = await start({ camera: await videoOf(qr(PENDING_CODE), { width: 1280, height: 720 }) });
+    await onScreen(page, 'welcome');
+    await page.getByRole('button', { name: 'Scan QR code' }).click();
+    await onScreen(page, 'confirm');
+  });
+
   it('keeps the picture live while a scanned code is checked, and Back works', async () => {
     const { page } = await start({ camera: await videoOf(qr(PENDING_CODE)), faults: { validate: 'hang' } });
     await onScreen(page, 'welcome');

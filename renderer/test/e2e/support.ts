@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import type { RunningServer, StartOptions } from '../../../mock-server/src/server.js';
 import { useBackend, useTempDir } from '../../../test-support/backend.js';
 import { openKiosk, type CameraMode, type Kiosk, type KioskOptions } from '../../../test-support/kiosk-harness.js';
-import { writeQrVideo } from '../../../test-support/y4m.js';
+import { writeQrVideo, type VideoSize } from '../../../test-support/y4m.js';
 
 /** Shared by the e2e files: a backend, a kiosk over it, and the checks every screen gets. */
 export const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/screens/', import.meta.url));
@@ -43,9 +43,9 @@ export function useKiosks() {
     kiosks.push(kiosk);
     return { server, stateDir, kiosk, page: kiosk.page };
   }
-  async function videoOf(text: string | undefined): Promise<CameraMode> {
+  async function videoOf(text: string | undefined, size?: VideoSize): Promise<CameraMode> {
     const file = join(await tempDir(), 'camera.y4m');
-    await writeQrVideo(file, text);
+    await writeQrVideo(file, text, size);
     return { kind: 'video', file };
   }
   return { backend, tempDir, kiosks, start, videoOf };
