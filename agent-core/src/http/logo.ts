@@ -31,7 +31,8 @@ export function sniffImage(bytes: Uint8Array): PartnerLogo['mime'] | undefined {
   if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
   if (starts(0x47, 0x49, 0x46, 0x38) && (bytes[4] === 0x37 || bytes[4] === 0x39) && bytes[5] === 0x61) return 'image/gif';
   const ascii = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
-  if (bytes.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'image/webp';
+  // A shorter buffer gives a shorter string, so no length check is needed.
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'image/webp';
   return undefined;
 }
 
@@ -73,10 +74,8 @@ export async function fetchPartnerLogo(logoUrl: string, options: LogoOptions = {
     let size = 0;
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > maxBytes) {
-        response.body.destroy();
-        return fail('bad-response', `The partner logo is too large (more than ${maxBytes} bytes)`);
-      }
+      // Leaving the loop early destroys the body (the iterator's return), so the pool can close.
+      if (size > maxBytes) return fail('bad-response', `The partner logo is too large (more than ${maxBytes} bytes)`);
       chunks.push(chunk);
     }
     const bytes = Buffer.concat(chunks);
