@@ -32,9 +32,9 @@ const claim = (path: string): CallSpec<{ path: string }> => ({ method: 'POST', p
 
 /**
  * A server that holds its answer to `/first` until another request has arrived (or, should none
- * come while it waits, a moment later), and logs what it saw and sent in order.
+ * come, until `holdMs` has passed), and logs what it saw and sent in order.
  */
-async function holdingServer() {
+async function holdingServer(holdMs: number) {
   const log: string[] = [];
   let release: () => void = () => undefined;
   const server = await hostile((req, res) => {
@@ -44,7 +44,7 @@ async function holdingServer() {
     if (path === '/first') {
       const answer = () => { if (!res.headersSent) sendJson(res, 200, { path }); };
       release = answer;
-      setTimeout(answer, 400);
+      setTimeout(answer, holdMs);
     } else {
       release();
       sendJson(res, 200, { path });
@@ -55,7 +55,7 @@ async function holdingServer() {
 
 describe('one connection, shared by calls that may be pipelined', () => {
   it('sends a second pipelined call on the connection while the first is still waiting for its answer', async () => {
-    const server = await holdingServer();
+    const server = await holdingServer(10_000);
     const client = clientFor(server.url);
     const [first, second] = await Promise.all([client.call(get('/first', { pipelined: true })), client.call(get('/second', { pipelined: true }))]);
     expect(first).toEqual({ ok: true, data: { path: '/first' } });
@@ -64,7 +64,7 @@ describe('one connection, shared by calls that may be pipelined', () => {
   });
 
   it('never sends a claim behind a call in flight: it goes once the earlier answer has arrived', async () => {
-    const server = await holdingServer();
+    const server = await holdingServer(300);
     const client = clientFor(server.url);
     const [first, second] = await Promise.all([client.call(get('/first', { pipelined: true })), client.call(claim('/claim'))]);
     expect(first.ok && second.ok).toBe(true);
@@ -72,7 +72,7 @@ describe('one connection, shared by calls that may be pipelined', () => {
   });
 
   it('does not pipeline a call behind one that was not marked as harmless to repeat', async () => {
-    const server = await holdingServer();
+    const server = await holdingServer(300);
     const client = clientFor(server.url);
     const [first, second] = await Promise.all([client.call(get('/first')), client.call(get('/second', { pipelined: true }))]);
     expect(first.ok && second.ok).toBe(true);
