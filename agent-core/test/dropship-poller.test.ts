@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DropshipPoller, type DropshipStatus } from '../src/flow/dropship-poller.js';
 import { runDropshipFlow } from '../src/flow/dropship.js';
@@ -157,5 +159,28 @@ describe('the background drop-ship poller, when things go wrong', () => {
     const seenSecond = second.length;
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(second.length).toBe(seenSecond);
+  });
+
+  it('reports a failure before any assignment that a later poll may cure as failed, not off', async () => {
+    const { base } = await setup();
+    const stateDir = join(await tempDir(), 'not-a-dir');
+    await writeFile(stateDir, 'a file where the state directory should be');
+    const poller = new DropshipPoller({ ...base, stateDir, onCommitEvent: () => undefined, onCommitDone: () => undefined });
+    const settled = await new Promise<DropshipStatus>((resolve) => {
+      poller.start((status) => { if (status.state !== 'waiting') resolve(status); });
+    });
+    poller.stop();
+    expect(settled).toMatchObject({ state: 'failed', result: { ok: false, code: 'io', step: 'prepare' } });
+  });
+
+  it('keeps the warnings of provisioning out of the waiting message', async () => {
+    const { server, base } = await setup();
+    server.mock.faults.set({ status: { error_rate: 1, error_status: 500 } });
+    const poller = new DropshipPoller({ ...base, onCommitEvent: () => undefined, onCommitDone: () => undefined });
+    const done = await new Promise<DropshipStatus>((resolve) => {
+      poller.start((status) => { if (status.state === 'done') resolve(status); });
+    });
+    expect(done.result?.ok === true && done.result.data.warnings).toEqual(['Could not report status: Server error (HTTP 500)', 'Could not report completion: Server error (HTTP 500)']);
+    expect(done.message).toBeUndefined();
   });
 });

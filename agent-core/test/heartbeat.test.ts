@@ -92,4 +92,23 @@ describe('startHeartbeats, one beat at a time', () => {
     expect(beats).toEqual([]);
     expect(hits).toBe(1);
   });
+
+  it('beats on without anyone listening for the outcome, as the kiosk’s service starts them', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => { rejections.push(reason); };
+    process.on('unhandledRejection', onRejection);
+    let secondBeat: () => void = () => undefined;
+    const twoBeats = new Promise<void>((resolve) => { secondBeat = resolve; });
+    let hits = 0;
+    const server = await hostile((_req, res) => {
+      // The second beat can only start once the first has been answered and handled in full.
+      if ((hits += 1) === 2) secondBeat();
+      sendJson(res, 200, { status: 'unknown' });
+    });
+    const stop = startHeartbeats({ identity: TEST_IDENTITY, code: PENDING_CODE, apiEndpoint: server.url, intervalMs: 5 });
+    await twoBeats;
+    stop();
+    process.off('unhandledRejection', onRejection);
+    expect(rejections).toEqual([]);
+  });
 });

@@ -69,6 +69,12 @@ describe('the claim journal', () => {
     expect((await readdir(dir)).sort()).toEqual(['claim-journal.json', live, ...others].sort());
   });
 
+  it('passes over an entry named like a journal temp file that is not a file, and finds no journal', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, '.claim-journal.json.999999.aaaaaa.tmp'));
+    expect(await readJournal(join(dir, 'claim-journal.json'))).toEqual({ state: 'none' });
+  });
+
   it("reads a first-release journal with every partner field and the server's endpoint, or without them", () => {
     const v1 = { version: 1, created_at: 'then', api_endpoint: 'https://api.osiriscare.net', code_hint: 'ABCD…5678', mac_address: 'M', hostname: 'h', api_key: 'key' };
     expect(parseJournal(JSON.stringify({ ...v1, claim: { site_id: 's', appliance_id: 'a', api_endpoint: 'https://b.example', partner: { slug: 'p', brand_name: 'P', primary_color: '#000000' } } }))).toEqual({
