@@ -100,4 +100,12 @@ describe('a drop-ship run among the others sharing the state directory', () => {
     expect([...server.mock.store.appliances.values()].map((a) => a.status)).toEqual(['active']);
     expect(JSON.parse(await readFile(join(stateDir, '.first-provision-success'), 'utf8'))).toMatchObject({ site_id: 'ds-site', source: 'dropship' });
   });
+
+  it('keeps nothing of an answer cut off right after it arrived, and the next run asks again', async () => {
+    const { server, base, stateDir } = await setup();
+    await expect(runDropshipFlow({ ...base, hooks: powerCutAfter('assignment') })).rejects.toThrow('power cut');
+    expect(await readdir(stateDir)).toEqual([]);
+    expect(await runDropshipFlow(base)).toMatchObject({ ok: true, data: { resumed: false } });
+    expect(server.mock.store.dropship.get(MAC)?.polls).toBe(2);
+  });
 });
