@@ -42,9 +42,12 @@ async function holdingServer(holdMs: number) {
     log.push(`request ${path}`);
     res.on('finish', () => log.push(`answered ${path}`));
     if (path === '/first') {
-      const answer = () => { if (!res.headersSent) sendJson(res, 200, { path }); };
+      const answer = () => {
+        clearTimeout(fallback);
+        if (!res.headersSent) sendJson(res, 200, { path });
+      };
+      const fallback = setTimeout(answer, holdMs);
       release = answer;
-      setTimeout(answer, holdMs);
     } else {
       release();
       sendJson(res, 200, { path });
