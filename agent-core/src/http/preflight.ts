@@ -3,6 +3,7 @@ import { isIP, connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { z } from 'zod';
 import { CLOCK_SKEW_MAX_MS, PREFLIGHT_STAGE_TIMEOUT_MS } from '../constants.js';
+import { proxyFor } from './proxy-env.js';
 import { isLoopbackHost } from './endpoint.js';
 import { bySchema, type HttpClient } from './client.js';
 import { trustedCas } from './dispatcher.js';
@@ -98,14 +99,9 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
   return finish(stages);
 }
 
-/** Whether requests to the endpoint go through the configured proxy (the loopback host never does). */
+/** Whether requests to the endpoint go through a proxy (the loopback host never does): as the dispatcher decides (proxy-env.ts). */
 export function usesProxy(endpoint: URL, env: NodeJS.ProcessEnv): boolean {
-  if (isLoopbackHost(endpoint.hostname)) return false;
-  const proxy = endpoint.protocol === 'https:' ? (env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy) : (env.HTTP_PROXY ?? env.http_proxy);
-  if (proxy === undefined || proxy === '') return false;
-  const host = endpoint.hostname.toLowerCase();
-  const exempt = (env.NO_PROXY ?? env.no_proxy ?? '').split(/[\s,]+/).filter((e) => e !== '');
-  return !exempt.some((entry) => entry === '*' || host === entry.replace(/^\*?\./, '') || host.endsWith(entry.startsWith('.') ? entry : `.${entry.replace(/^\*\./, '')}`));
+  return !isLoopbackHost(endpoint.hostname) && proxyFor(endpoint, env) !== undefined;
 }
 
 function finish(stages: StageResult[]): PreflightReport {
