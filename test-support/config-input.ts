@@ -16,9 +16,9 @@ export const CONFIG_NOW = () => new Date('2026-01-04T15:30:00Z');
 
 /** createConfig with CONFIG_INPUT (fields overridden by `input`), in a fresh state directory unless one is given. */
 export function configWriter(tempDir: () => Promise<string>) {
-  return async (input: Partial<CreateConfigInput> = {}, options: { force?: boolean; stateDir?: string } = {}) => {
+  return async (input: Partial<CreateConfigInput> = {}, options: { force?: boolean; stateDir?: string; now?: () => Date } = {}) => {
     const stateDir = options.stateDir ?? join(await tempDir(), 'msp');
-    const result = await createConfig({ ...CONFIG_INPUT, ...input }, { stateDir, now: CONFIG_NOW, ...(options.force === undefined ? {} : { force: options.force }) });
+    const result = await createConfig({ ...CONFIG_INPUT, ...input }, { stateDir, now: options.now ?? CONFIG_NOW, ...(options.force === undefined ? {} : { force: options.force }) });
     return { result, stateDir, path: join(stateDir, 'config.yaml') };
   };
 }

@@ -147,6 +147,17 @@ describe('createConfig', () => {
     for (const [i, name] of kept.entries()) expect(await readFile(join(first.stateDir, name), 'utf8')).toBe(contents[i + 2]);
   });
 
+  it('keeps the backup just made even when the clock stepped back (NTP correcting a boot clock that ran ahead)', async () => {
+    const ahead = new Date('2027-06-01T00:00:00Z');
+    const first = await write({}, { now: () => ahead });
+    for (let i = 0; i < 3; i += 1) await write({ site_id: `ahead-${i}` }, { stateDir: first.stateDir, force: true, now: () => new Date(ahead.getTime() + i) });
+    const replaced = await readFile(first.path, 'utf8');
+    const corrected = await write({ site_id: 'after-ntp' }, { stateDir: first.stateDir, force: true, now: () => new Date('2026-11-29T12:00:00Z') });
+    const backupPath = corrected.result.ok ? corrected.result.data.backupPath : undefined;
+    expect(await readFile(backupPath ?? '', 'utf8')).toBe(replaced);
+    expect((await readdir(first.stateDir)).filter((n) => n.startsWith('config.yaml.bak-'))).toHaveLength(3);
+  });
+
   it('refuses to replace a config that is a symbolic link, without following it (attack finding 5)', async () => {
     const stateDir = join(await tempDir(), 'msp');
     await mkdir(stateDir, { recursive: true });

@@ -131,13 +131,18 @@ async function backup(path: string, now: Date): Promise<string> {
   const name = sequences.length === 0 ? stamp : `${stamp}-${String(Math.max(...sequences) + 1).padStart(4, '0')}`;
   const backupPath = join(dirname(path), name);
   await writeFileAtomic(backupPath, content);
-  await pruneBackups(path);
+  await pruneBackups(path, name);
   return backupPath;
 }
 
-async function pruneBackups(path: string): Promise<void> {
+/**
+ * Deletes all but the newest backups by name (names carry the time), never the one just made: after
+ * the clock stepped back (a boot clock that ran ahead, corrected by NTP) it sorts first, and it
+ * holds the config just replaced.
+ */
+async function pruneBackups(path: string, justMade: string): Promise<void> {
   const prefix = `${basename(path)}.bak-`;
-  const backups = (await readdir(dirname(path))).filter((name) => name.startsWith(prefix)).sort();
-  const old = backups.slice(0, Math.max(0, backups.length - CONFIG_BACKUPS_KEPT));
+  const backups = (await readdir(dirname(path))).filter((name) => name.startsWith(prefix) && name !== justMade).sort();
+  const old = backups.slice(0, Math.max(0, backups.length - (CONFIG_BACKUPS_KEPT - 1)));
   await Promise.all(old.map((name) => unlink(join(dirname(path), name)).catch(() => undefined)));
 }
