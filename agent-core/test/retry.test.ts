@@ -107,6 +107,26 @@ describe('Retry-After', () => {
     expect(parseRetryAfter('', 0)).toBeUndefined();
   });
 
+  it('reads none of the things a lenient date parser would take for a date long past (no retry at once)', () => {
+    for (const odd of ['1.5', '-5', '+120', 'in 120', '120 seconds', '2026-01-04T15:30:30Z', 'Sun, 04 Jan 2026 15:30:30', 'Sunday, 04 Jan 2026 15:30:30 GMT']) {
+      expect(parseRetryAfter(odd, 0), odd).toBeUndefined();
+    }
+  });
+
+  it('reads the obsolete RFC 850 and asctime forms too, asctime as GMT whatever the local zone', () => {
+    const now = Date.parse('1994-11-06T08:49:00Z');
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      expect(parseRetryAfter('Sunday, 06-Nov-94 08:49:37 GMT', now)).toBe(37_000);
+      expect(parseRetryAfter('Sun Nov  6 08:49:37 1994', now)).toBe(37_000);
+      expect(parseRetryAfter('Sun, 06 Nov 1994 08:49:37 GMT', now)).toBe(37_000);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it('reads an HTTP date as the time left until then, and a date already past as no wait', () => {
     const now = Date.parse('2026-01-04T15:30:00Z');
     expect(parseRetryAfter('Sun, 04 Jan 2026 15:30:30 GMT', now)).toBe(30_000);
