@@ -37,3 +37,9 @@ export const TIMING: Timing = {
   idleMs: 120_000,
   dropshipMs: 5_000,
 };
+
+/**
+ * A User Timing mark set when the Welcome screen is first in the page, ready for a tap: the wizard's
+ * "interactive" moment, read by `npm run bench` in the page's own clock (no test driver's latency in it).
+ */
+export const INTERACTIVE_MARK = 'osiris:interactive';
