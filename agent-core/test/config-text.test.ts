@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { readConfigIds } from '../src/config/ids.js';
 import { hasValidSeal, sealConfigText } from '../src/config/seal.js';
+import { readConfigState } from '../src/config/state.js';
 import { parseConfigText, serializeConfig } from '../src/config/yaml-codec.js';
 import { AgentLoaderSchema, ApplianceConfigSchema } from '../src/config/schema.js';
 import { buildConfig, isoSeconds } from '../src/config/write.js';
@@ -30,6 +31,14 @@ describe('the seal on the last line', () => {
     const seals = ['a: 1\n', 'b: 1\n', 'a: 2\n', 'a:  1\n', ''].map((t) => sealConfigText(t).split('seal:')[1]);
     expect(new Set(seals).size).toBe(5);
     expect(sealConfigText('')).toMatch(/^\n# osiris-provision seal:1-[0-9a-f]{16}\n$/);
+  });
+
+  it('vouches for nothing over an empty body: a blank line and its seal is not a valid config', async () => {
+    expect(hasValidSeal(sealConfigText(''))).toBe(false);
+    expect(hasValidSeal(sealConfigText(' \n\n'))).toBe(false);
+    const path = join(await tempDir(), 'config.yaml');
+    await writeFile(path, sealConfigText(''), { mode: 0o600 });
+    expect(await readConfigState(path)).toMatchObject({ state: 'invalid' });
   });
 
   it('is the same fingerprint in every release: length, then FNV-1a 32 from two offsets (computed apart, in Python)', () => {

@@ -19,6 +19,8 @@ export function hasValidSeal(text: string): boolean {
   const start = text.lastIndexOf(`\n${SEAL_PREFIX}`);
   if (start < 0) return false;
   const body = text.slice(0, start + 1);
+  // A seal over nothing (blank lines) vouches for no config: such a file gets the full parse.
+  if (body.trim() === '') return false;
   return text.slice(start + 1) === `${SEAL_PREFIX}${fingerprint(body)}\n`;
 }
 
