@@ -16,7 +16,7 @@ import { defineConfig } from 'vitest/config';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Tests that start processes: the slowest, run last so that a mutant a unit test kills stops early (Stryker bails on the first failure). */
-const PROCESS_TESTS = /\/(cli[^/]*|crash-safety|hardening|durability|round-trips)\.test\.ts$/;
+const PROCESS_TESTS = /\/(cli|cli-[^/]*|crash-safety|hardening|durability|round-trips)\.test\.ts$/;
 /**
  * `in-process` (the first pass of scripts/mutation.mjs): only the tests that run in Vitest's own
  * process. `all` (the second pass, incremental): the process tests too, which then only run
@@ -43,7 +43,7 @@ export default defineConfig({
     include: ['agent-core/test/**/*.test.ts', 'mock-server/test/**/*.test.ts'],
     // demo.test.ts runs `npm run demo`'s built script, which the sandbox does not build (it is a
     // script around the CLI and the mock, both tested here on their own).
-    exclude: ['agent-core/test/chaos.test.ts', 'mock-server/test/dashboard/demo.test.ts', 'mock-server/test/e2e/**', ...(inProcessOnly ? ['agent-core/test/{cli*,crash-safety,hardening,durability,round-trips}.test.ts'] : [])],
+    exclude: ['agent-core/test/chaos.test.ts', 'mock-server/test/dashboard/demo.test.ts', 'mock-server/test/e2e/**', ...(inProcessOnly ? ['agent-core/test/{cli,cli-*,crash-safety,hardening,durability,round-trips}.test.ts'] : [])],
     environment: 'node',
     setupFiles: ['test-support/mutation-bridge.ts'],
     sequence: { sequencer: FastFirst },
