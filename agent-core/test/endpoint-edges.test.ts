@@ -40,4 +40,13 @@ describe('joining a base path and an API path', () => {
     const endpoint = parseApiEndpoint('https://lab.example/v1:beta');
     expect(endpoint.ok && apiUrl(endpoint.data, '/api/provision/claim').href).toBe('https://lab.example/v1:beta/api/provision/claim');
   });
+
+  it('sends every call to the endpoint\'s own host, even when its base path starts with // (which a URL would read as another host)', () => {
+    for (const input of ['https://api.osiriscare.net//evil.example', 'https://api.osiriscare.net///evil.example/x', 'http://localhost:8080//evil.example']) {
+      const endpoint = parseApiEndpoint(input);
+      const url = endpoint.ok ? apiUrl(endpoint.data, '/api/provision/claim') : undefined;
+      expect(url?.origin, input).toBe(new URL(input).origin);
+      expect(url?.pathname.endsWith('/api/provision/claim'), input).toBe(true);
+    }
+  });
 });

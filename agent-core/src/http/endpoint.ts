@@ -55,10 +55,14 @@ export function endpointToString(url: URL): string {
   return url.href.replace(/\/+$/, '');
 }
 
-/** Joins the endpoint's base path and an API path. */
+/**
+ * Joins the endpoint's base path and an API path, on the endpoint's own origin: the whole URL is
+ * one string, never a path resolved against the origin, where a base path starting with `//`
+ * (`https://api.osiriscare.net//evil.example`) would have named another host.
+ */
 export function apiUrl(endpoint: URL, path: string): URL {
   const base = endpoint.pathname.replace(/\/+$/, '');
-  return new URL(`${base}${path}`, endpoint.origin);
+  return new URL(`${endpoint.origin}${base}${path}`);
 }
 
 /** True when `candidate` names the same scheme, host, port and base path as an allowed endpoint. */
