@@ -28,6 +28,7 @@ describe('POST /api/provision/rekey: the hardware id', () => {
   it.each([
     ['sent it as null', { hardware_id: null }],
     ['left it out', {}],
+    ['sent it empty (Python reads "" as none)', { hardware_id: '' }],
   ])('rekeys with any hardware id an appliance whose claim %s: the site has none to compare', async (_label, extra) => {
     const server = await backend({ adminToken: TOKEN });
     const { site_id, appliance_id } = await claimCheckedIn(server.url, { provision_code: PENDING_CODE, mac_address: MAC, ...extra });
@@ -39,6 +40,7 @@ describe('POST /api/provision/rekey: the hardware id', () => {
   it.each([
     ['no hardware id at all', {}],
     ['a null hardware id', { hardware_id: null }],
+    ['an empty hardware id (Python reads "" as none)', { hardware_id: '' }],
     ['the hardware id the claim recorded', { hardware_id: 'HW-A' }],
   ])('rekeys an appliance whose claim recorded a hardware id when the request sends %s', async (_label, extra) => {
     const server = await backend({ adminToken: TOKEN });

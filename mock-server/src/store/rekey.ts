@@ -24,7 +24,8 @@ export function rekey(store: Store, cooldowns: Map<string, number>, request: { s
   if (appliance === undefined || appliance.site_id !== request.site_id) return { ok: false, status: 404, detail: 'Unknown appliance' };
   if (appliance.first_checkin === undefined) return { ok: false, status: 404, detail: 'Appliance not provisioned' };
   const stored = store.sites.get(request.site_id)?.hardware_id;
-  if (stored !== undefined && request.hardware_id !== undefined && request.hardware_id !== null && stored !== request.hardware_id) {
+  // Compared only when both are there, by truth as Python does (`if stored and given and stored != given`): '' is none.
+  if (stored !== undefined && stored !== '' && request.hardware_id !== undefined && request.hardware_id !== null && request.hardware_id !== '' && stored !== request.hardware_id) {
     return { ok: false, status: 403, detail: 'Hardware ID mismatch' };
   }
   for (const key of store.apiKeys.values()) if (key.site_id === request.site_id) key.active = false;
