@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ts from 'typescript';
 import { NAMED_MUTANTS } from '../stryker/named-mutants.mjs';
 
 const only = process.argv.slice(2);
@@ -19,8 +20,10 @@ function restore() {
 }
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
+    const files = [...originals.keys()];
     restore();
     buildCli();
+    for (const file of files) buildDistFile(file);
     process.exit(130);
   });
 }
@@ -28,6 +31,23 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 function buildCli() {
   const run = spawnSync(process.execPath, ['node_modules/rolldown/bin/cli.mjs', '-c', 'stryker/rolldown.cli.config.mjs'], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`CLI build failed:\n${run.stdout}${run.stderr}`);
+}
+
+/** The build's compiler options (tsconfig.build.json), to put one changed file's JavaScript in dist/ as `npm run build` would. */
+const buildOptions = (() => {
+  const config = ts.getParsedCommandLineOfConfigFile('tsconfig.build.json', {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } });
+  if (config === undefined) throw new Error('cannot read tsconfig.build.json');
+  return config.options;
+})();
+
+/**
+ * The tests that run dist/ itself (the crash child imports dist/agent-core/src/flow/flow.js) see a
+ * mutant only once its file is compiled there too: this file alone, as tsc would emit it.
+ */
+function buildDistFile(file) {
+  // The package is ESM: transpileModule cannot look that up, so say it (NodeNext would emit CommonJS here).
+  const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: { ...buildOptions, module: ts.ModuleKind.ESNext }, fileName: file });
+  writeFileSync(join('dist', file.replace(/\.ts$/, '.js')), outputText);
 }
 
 /** Runs one test file's tests whose names contain `name`; true when they ran and all passed. */
@@ -74,13 +94,19 @@ try {
     }
     mutate(mutant);
     try {
-      if (mutant.cli) buildCli();
+      if (mutant.cli) {
+        buildCli();
+        buildDistFile(mutant.file);
+      }
       const killed = !passes(mutant.test, mutant.name);
       if (!killed) failures += 1;
       rows.push([mutant.id, killed ? 'killed' : 'SURVIVED', mutant.test, mutant.name]);
     } finally {
       restore();
-      if (mutant.cli) buildCli();
+      if (mutant.cli) {
+        buildCli();
+        buildDistFile(mutant.file);
+      }
     }
     process.stdout.write(`mutant ${mutant.id} (${mutant.what}): ${rows.at(-1)?.[1]}\n`);
   }
