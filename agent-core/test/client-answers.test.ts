@@ -1,25 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { bySchema, HttpClient, type CallSpec, type HttpClientOptions, type HttpErrorResponse } from '../src/http/client.js';
-import { Agent, type Dispatcher } from '../src/http/undici.js';
+import { bySchema, type CallSpec, type HttpErrorResponse } from '../src/http/client.js';
+import { Agent } from '../src/http/undici.js';
 import { fail } from '../src/result.js';
-import { FAST_RETRY } from '../../test-support/backend.js';
 import { sendJson, useHostileServer } from '../../test-support/hostile-server.js';
+import { useHttpClients } from '../../test-support/http-clients.js';
 
 const hostile = useHostileServer();
-const clients: HttpClient[] = [];
-const dispatchers: Dispatcher[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(dispatchers.splice(0).map((d) => d.close()));
-});
-
-function clientFor(url: string, options: Partial<HttpClientOptions> = {}): HttpClient {
-  const created = HttpClient.create({ endpoint: new URL(url), retry: FAST_RETRY, ...options });
-  if (!created.ok) throw new Error(created.error);
-  clients.push(created.data);
-  return created.data;
-}
+const { clientFor, closeAfterTest } = useHttpClients();
 
 const Site = z.object({ site: z.object({ id: z.string() }) });
 const fetchSite: CallSpec<z.infer<typeof Site>> = { method: 'GET', path: '/site', decode: bySchema(Site), idempotent: true };
@@ -118,7 +106,7 @@ describe('the body as it arrives', () => {
 
   it("reports the transport's own body timeout as a timeout, with its advice", async () => {
     const dispatcher = new Agent({ bodyTimeout: 50 });
-    dispatchers.push(dispatcher);
+    closeAfterTest(() => dispatcher.close());
     const server = await hostile((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"site":');

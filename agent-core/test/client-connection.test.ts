@@ -1,30 +1,19 @@
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { bySchema, HttpClient, type CallSpec, type HttpClientOptions } from '../src/http/client.js';
+import { bySchema, HttpClient, type CallSpec } from '../src/http/client.js';
 import { Agent } from '../src/http/undici.js';
 import { VERSION } from '../src/version.js';
 import { FAST_RETRY, useTempDir } from '../../test-support/backend.js';
 import { sendJson, useHostileServer } from '../../test-support/hostile-server.js';
+import { useHttpClients } from '../../test-support/http-clients.js';
 import { makeLocalhostCert } from '../../test-support/tls.js';
 
 const hostile = useHostileServer();
 const tempDir = useTempDir();
-const clients: HttpClient[] = [];
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
-
-function clientFor(url: string, options: Partial<HttpClientOptions> = {}): HttpClient {
-  const created = HttpClient.create({ endpoint: new URL(url), retry: FAST_RETRY, ...options });
-  if (!created.ok) throw new Error(created.error);
-  clients.push(created.data);
-  return created.data;
-}
+const { clientFor, closeAfterTest } = useHttpClients();
 
 const Answer = z.object({ path: z.string() });
 const get = (path: string, extra: Partial<CallSpec<{ path: string }>> = {}): CallSpec<{ path: string }> => ({ method: 'GET', path, decode: bySchema(Answer), idempotent: true, ...extra });
@@ -120,9 +109,9 @@ describe('the connection pool', () => {
     const { key, cert } = makeLocalhostCert(await tempDir());
     const server: Server = createHttpsServer({ key, cert }, (req, res: ServerResponse) => { sendJson(res, 200, { path: req.url }); });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    closers.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(() => { resolve(); }); }));
+    closeAfterTest(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => { resolve(); }); }));
     const dispatcher = new Agent({ connect: { ca: cert } });
-    closers.push(() => dispatcher.close());
+    closeAfterTest(() => dispatcher.close());
     const endpoint = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     const first = HttpClient.create({ endpoint: new URL(endpoint), dispatcher, retry: FAST_RETRY });

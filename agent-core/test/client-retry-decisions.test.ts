@@ -1,33 +1,22 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { bySchema, HttpClient, type CallSpec, type HttpClientOptions } from '../src/http/client.js';
+import { bySchema, type CallSpec } from '../src/http/client.js';
 import { Agent } from '../src/http/undici.js';
 import { fail } from '../src/result.js';
 import { FAST_RETRY, useTempDir } from '../../test-support/backend.js';
 import { sendJson, useHostileServer } from '../../test-support/hostile-server.js';
+import { useHttpClients } from '../../test-support/http-clients.js';
 import { makeLocalhostCert } from '../../test-support/tls.js';
 
 const hostile = useHostileServer();
 const tempDir = useTempDir();
-const clients: HttpClient[] = [];
-const closers: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
-
-function clientFor(url: string, options: Partial<HttpClientOptions> = {}): HttpClient {
-  const created = HttpClient.create({ endpoint: new URL(url), retry: FAST_RETRY, ...options });
-  if (!created.ok) throw new Error(created.error);
-  clients.push(created.data);
-  return created.data;
-}
+const { clientFor, closeAfterTest } = useHttpClients();
 
 async function listening(server: Server, port = 0): Promise<number> {
-  closers.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }));
+  closeAfterTest(() => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }));
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
 }
@@ -143,7 +132,7 @@ describe('deadlines and cancellation', () => {
   it("keeps the transport's own timeout, with its advice, when the deadline then passes while waiting to retry", async () => {
     const server = await hostile(() => undefined);
     const dispatcher = new Agent({ headersTimeout: 50 });
-    closers.push(() => dispatcher.close());
+    closeAfterTest(() => dispatcher.close());
     const result = await clientFor(server.url, { dispatcher, retry: LONG_WAIT }).call({ ...check, timeoutMs: 1_000 });
     expect(result).toEqual({
       ...fail('timeout'),
