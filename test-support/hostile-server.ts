@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach } from 'vitest';
+import { useServersClosedAfterEach } from './closed-after-each.js';
 
 /** Called once the request's body has arrived (`body`, as text); `hit` counts requests to that path. */
 export type Handler = (req: IncomingMessage, res: ServerResponse, hit: number, body: string) => void;
@@ -13,13 +13,7 @@ export interface HostileServer {
 
 /** A bare HTTP server whose every answer the test scripts: wrong types, huge or slow bodies, resets. */
 export function useHostileServer(): (handler: Handler) => Promise<HostileServer> {
-  const servers: Server[] = [];
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => { resolve(); });
-    })));
-  });
+  const track = useServersClosedAfterEach();
   return async (handler) => {
     const hits = new Map<string, number>();
     const server = createServer((req, res) => {
@@ -30,7 +24,7 @@ export function useHostileServer(): (handler: Handler) => Promise<HostileServer>
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => { handler(req, res, hit, Buffer.concat(chunks).toString('utf8')); });
     });
-    servers.push(server);
+    track(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     return { url: `http://127.0.0.1:${port}`, hits };

@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { createServer as createHttpsServer } from 'node:https';
 import { connect as tcpConnect, createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
@@ -9,6 +9,7 @@ import { parseApiEndpoint } from '../agent-core/src/http/endpoint.js';
 import { runPreflight, type PreflightOptions, type PreflightReport } from '../agent-core/src/http/preflight.js';
 import { createApp } from '../mock-server/src/app.js';
 import { FAST_RETRY } from './backend.js';
+import { useServersClosedAfterEach } from './closed-after-each.js';
 import { PYTHON } from './python.js';
 
 export interface ClientSettings {
@@ -58,13 +59,7 @@ export interface TlsBackendOptions {
 
 /** A mock backend over HTTPS with the given certificate, on a loopback address; closed after each test. */
 export function useTlsBackend(): (options: TlsBackendOptions) => Promise<TlsBackend> {
-  const servers: HttpsServer[] = [];
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => { resolve(); });
-    })));
-  });
+  const track = useServersClosedAfterEach();
   return async ({ host = '127.0.0.1', key, cert }) => {
     const serverNames: string[] = [];
     const handle = createApp({ rateLimit: false }).app.callback();
@@ -74,7 +69,7 @@ export function useTlsBackend(): (options: TlsBackendOptions) => Promise<TlsBack
       // Called only when the client names a server; the default certificate answers either way.
       SNICallback: (name, done) => { serverNames.push(name); done(null); },
     }, (req, res) => { void handle(req, res); });
-    servers.push(server);
+    track(server);
     await new Promise<void>((resolve) => server.listen(0, host, resolve));
     const { port } = server.address() as AddressInfo;
     return { url: `https://${host}:${port}`, port, serverNames };
