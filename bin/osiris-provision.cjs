@@ -20,8 +20,8 @@ const compileCache = () => {
   const path = require('node:path');
   const uid = process.getuid?.();
   if (uid === undefined) return;
-  const home = process.env.XDG_CACHE_HOME || path.join(require('node:os').homedir(), '.cache');
-  const dir = process.env.OSIRIS_COMPILE_CACHE || (uid === 0 ? '/var/cache/osiris-provision' : path.join(home, 'osiris-provision'));
+  const userCache = () => path.join(process.env.XDG_CACHE_HOME || path.join(require('node:os').homedir(), '.cache'), 'osiris-provision');
+  const dir = process.env.OSIRIS_COMPILE_CACHE || (uid === 0 ? '/var/cache/osiris-provision' : userCache());
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const stat = fs.lstatSync(dir);
