@@ -136,8 +136,10 @@ export class QrScanner {
 
   #grab(): void {
     const video = this.#video;
+    const worker = this.#worker;
     const now = performance.now();
-    if (this.#busy || now - this.#lastFrame < MIN_FRAME_INTERVAL_MS || video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0) return;
+    // No worker, no frame: a VideoFrame holds a camera buffer until closed, and only the worker closes it.
+    if (worker === undefined || this.#busy || now - this.#lastFrame < MIN_FRAME_INTERVAL_MS || video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0) return;
     let frame: VideoFrame;
     try {
       // The picture as the camera gave it: no canvas and no pixel copy here; the worker reads it.
@@ -148,7 +150,7 @@ export class QrScanner {
     const request: DecodeRequest = { id: (this.#nextId += 1), frame };
     this.#busy = true;
     this.#lastFrame = now;
-    this.#worker?.postMessage(request, [frame]);
+    worker.postMessage(request, [frame]);
   }
 }
 
