@@ -35,13 +35,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/*.js', 'bin/*.cjs', 'eslint.config.js', 'rolldown.config.js', 'test-support/*.mjs', 'scripts/*.mjs', 'stryker/*.mjs'],
+    files: ['bin/*.js', 'bin/*.cjs', 'agent-core/src/**/*.cjs', 'eslint.config.js', 'rolldown.config.js', 'test-support/*.mjs', 'scripts/*.mjs', 'stryker/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { process: 'readonly' } },
   },
   {
-    files: ['bin/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { process: 'readonly', require: 'readonly' } },
+    files: ['bin/*.cjs', 'agent-core/src/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { process: 'readonly', require: 'readonly', module: 'writable' } },
     // The boot-time CLI is CommonJS on purpose (rolldown.config.js explains why).
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

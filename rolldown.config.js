@@ -7,15 +7,28 @@
 // - the Electron main process and the sandboxed preload, under dist/electron/, self-contained so the
 //   packaged app ships no node_modules (electron-builder.yml).
 import { builtinModules } from 'node:module';
+import { fileURLToPath, URL } from 'node:url';
 import { defineConfig } from 'rolldown';
 
 const builtins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const isExternal = (names) => (id) => names.some((name) => id === name || id.startsWith(`${name}/`));
 
+/** undici's HTTP/1.1 client requires its HTTP/2 client, which loads node:http2 (~25 ms a CLI run): never used, see no-http2.cjs. */
+const withoutHttp2 = {
+  name: 'osiris-without-http2',
+  resolveId(source, importer) {
+    if (source === './client-h2.js' && importer?.replaceAll('\\', '/').endsWith('undici/lib/dispatcher/client.js')) {
+      return fileURLToPath(new URL('agent-core/src/http/no-http2.cjs', import.meta.url));
+    }
+    return null;
+  },
+};
+
 export default defineConfig([
   {
     input: { 'osiris-provision': 'agent-core/src/cli/main.ts' },
     platform: 'node',
+    plugins: [withoutHttp2],
     external: isExternal([...builtins]),
     output: {
       dir: 'dist/cli',
@@ -31,6 +44,7 @@ export default defineConfig([
   {
     input: { main: 'electron/main/index.ts' },
     platform: 'node',
+    plugins: [withoutHttp2],
     external: isExternal([...builtins, 'electron']),
     output: { dir: 'dist/electron', format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
   },

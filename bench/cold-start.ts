@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createConfig } from '../agent-core/src/config/write.js';
 import { startServer } from '../mock-server/src/server.js';
 import { defaultFixture } from '../mock-server/src/fixtures.js';
-import { interleave, timeProcess } from './process-timing.js';
+import { interleave, timeProcess, timeProcessOutput } from './process-timing.js';
 import { median } from './stats.js';
 
 const CLI = fileURLToPath(new URL('../../bin/osiris-provision.cjs', import.meta.url));
@@ -19,6 +19,8 @@ export interface ColdStartResult {
   readonly checkMissingMs: number;
   readonly provisionMs: number;
   readonly provisionBaselineMs: number;
+  /** From the `--json` result line to the process's end: what exiting costs (V8 finishing background work, handles closing). */
+  readonly provisionAfterResultMs: number;
   /** The reference Python client (the seed's agent: claim with urllib, config with PyYAML), same backend, same run. */
   readonly referenceMs: number;
 }
@@ -43,13 +45,16 @@ export async function measureColdStart(rounds: number, provisionRounds: number):
     const codes = Array.from({ length: 2 * (provisionRounds + 2) }, (_, i) => ({ code: `BENCH${String(i).padStart(11, '0')}`, partner: 'nepa-it', client_name: `Bench Clinic ${i}`, status: 'pending' as const }));
     const server = await startServer({ fixture: { ...defaultFixture(), codes }, rateLimit: false });
     let next = 0;
+    const afterResult: number[] = [];
     const provision = await interleave([
       { name: 'node', run: () => timeProcess(node, ['-e', '0'], 0) },
       {
         name: 'provision',
-        run: () => {
+        run: async () => {
           const i = next++;
-          return timeProcess(node, [CLI, '--provision', codes[i]?.code ?? '', '--api-endpoint', server.url, '--state-dir', join(dir, `p${i}`)], 0);
+          const { totalMs, outputMs } = await timeProcessOutput(node, [CLI, '--provision', codes[i]?.code ?? '', '--json', '--api-endpoint', server.url, '--state-dir', join(dir, `p${i}`)], 0);
+          afterResult.push(totalMs - outputMs);
+          return totalMs;
         },
       },
       {
@@ -68,6 +73,7 @@ export async function measureColdStart(rounds: number, provisionRounds: number):
       checkMissingMs: median(check.get('check-missing') ?? []),
       provisionMs: median(provision.get('provision') ?? []),
       provisionBaselineMs: median(provision.get('node') ?? []),
+      provisionAfterResultMs: median(afterResult.slice(1)),
       referenceMs: median(provision.get('reference') ?? []),
     };
   } finally {

@@ -15,6 +15,25 @@ export function timeProcess(command: string, args: readonly string[], expectedEx
   });
 }
 
+/** As timeProcess, also noting when the first byte of stdout arrived (a `--json` result line): the rest is the process winding down. */
+export function timeProcessOutput(command: string, args: readonly string[], expectedExit: number): Promise<{ readonly totalMs: number; readonly outputMs: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    let outputMs = Number.NaN;
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    child.stdout.once('data', () => {
+      outputMs = performance.now() - started;
+    });
+    child.stdout.resume();
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const totalMs = performance.now() - started;
+      if (code === expectedExit && !Number.isNaN(outputMs)) resolve({ totalMs, outputMs });
+      else reject(new Error(`${args.join(' ')} exited ${String(code)} (expected ${expectedExit}) ${Number.isNaN(outputMs) ? 'without output' : ''}`));
+    });
+  });
+}
+
 export interface Contender {
   readonly name: string;
   readonly run: () => Promise<number>;

@@ -1,12 +1,22 @@
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as undiciIndex from 'undici';
 import { describe, expect, it } from 'vitest';
+import { createDispatcher } from '../src/http/dispatcher.js';
 import { Agent, EnvHttpProxyAgent, request } from '../src/http/undici.js';
 import { projectRoot } from '../../test-support/paths.js';
 import { requireBuilt } from '../../test-support/require-build.js';
+import { makeLocalhostCert } from '../../test-support/tls.js';
+
+const bundleFiles = (part: 'cli' | 'electron') => {
+  const dir = join(projectRoot(), 'dist', part);
+  return readdirSync(dir).filter((f) => f.endsWith('.cjs')).map((f) => join(dir, f));
+};
 
 describe("the parts of undici the engine loads on their own", () => {
   it('are the very classes undici exports (the pinned version still has them where they were)', () => {
@@ -41,12 +51,53 @@ describe("the parts of undici the engine loads on their own", () => {
 
   it("keep undici's fetch, WebSocket, mock agent and caches out of the CLI bundle", () => {
     requireBuilt(['cli']);
-    const dir = join(projectRoot(), 'dist', 'cli');
-    const bundled = readdirSync(dir).filter((f) => f.endsWith('.cjs')).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+    const bundled = bundleFiles('cli').map((f) => readFileSync(f, 'utf8')).join('\n');
     // Rolldown marks each module's code with its path (relative: it starts with ../ in a sandbox whose node_modules is a link).
     expect(bundled).toContain('node_modules/undici/lib/dispatcher/agent.js');
     for (const unwanted of ['undici/index.js', 'undici/lib/mock/', 'undici/lib/web/websocket/', 'undici/lib/cache/', 'undici/lib/interceptor/']) {
       expect(bundled, unwanted).not.toContain(`node_modules/${unwanted}`);
     }
+  });
+
+  it('offer a TLS server HTTP/1.1 only, never h2 (ALPN), though undici would: the HTTP/2 client left out of the bundles is never needed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'osiris-alpn-'));
+    const { key, cert, certPath } = makeLocalhostCert(dir);
+    const offered: (string | false | null)[] = [];
+    const server = createHttpsServer({ key, cert, ALPNProtocols: ['h2', 'http/1.1'] }, (req, res) => {
+      offered.push('alpnProtocol' in req.socket ? (req.socket.alpnProtocol as string | false | null) : null);
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endpoint = new URL(`https://localhost:${(server.address() as AddressInfo).port}`);
+    const dispatcher = createDispatcher(endpoint, { caFile: certPath });
+    if (!dispatcher.ok) throw new Error(dispatcher.error);
+    try {
+      const response = await request(new URL('/health', endpoint), { dispatcher: dispatcher.data, method: 'GET' });
+      await response.body.dump();
+      expect(response.statusCode).toBe(200);
+      expect(offered).toEqual(['http/1.1']);
+    } finally {
+      await dispatcher.data.close();
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keep undici's HTTP/2 client, and node:http2 with it, out of the CLI and Electron bundles", () => {
+    requireBuilt(['cli']);
+    for (const part of ['cli', 'electron'] as const) {
+      const bundled = bundleFiles(part).map((f) => readFileSync(f, 'utf8')).join('\n');
+      expect(bundled, part).toContain('node_modules/undici/lib/dispatcher/client.js');
+      expect(bundled, part).not.toContain('node_modules/undici/lib/dispatcher/client-h2.js');
+      expect(bundled, part).not.toMatch(/require\("node:http2"\)/);
+      expect(bundled, part).toContain('HTTP/2 was negotiated, but the provisioning engine speaks HTTP/1.1 only');
+    }
+    // Loading the provisioning code, undici's client with it, loads no HTTP/2 module at all.
+    const provisionChunk = bundleFiles('cli').find((f) => /[/\\]provision-[^/\\]+\.cjs$/.test(f));
+    expect(provisionChunk).toBeDefined();
+    const loaded = execFileSync(process.execPath, ['-e', `require(${JSON.stringify(provisionChunk)}); process.stdout.write(JSON.stringify(process.moduleLoadList))`], { encoding: 'utf8' });
+    const modules = JSON.parse(loaded) as string[];
+    expect(modules).toContain('NativeModule net');
+    expect(modules.filter((m) => m.includes('http2'))).toEqual([]);
   });
 });
