@@ -32,11 +32,6 @@ const compileCache = () => {
   require('node:module').enableCompileCache?.(dir);
 };
 
-// V8 compiles undici's WebAssembly HTTP parser quickly (Liftoff), then again, optimised, on a
-// background thread; process.exit waits for that second compile: ~90 ms after the last line of a
-// provisioning run (`npm run bench`, "after the result"), to parse a handful of small answers.
-// Set before the compile cache is enabled: V8 keys its cached code on the flags.
-require('node:v8').setFlagsFromString('--liftoff-only');
 compileCache();
 const { main, exitWhenFlushed } = require('../dist/cli/osiris-provision.cjs');
 main(process.argv.slice(2)).then(exitWhenFlushed);

@@ -3,7 +3,6 @@
  * handed in, so everything below is testable with a fake `electron`.
  */
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import * as electron from 'electron';
 import { main as runCli } from '../../agent-core/src/cli/main.js';
 import { startKiosk } from './kiosk.js';
@@ -17,11 +16,7 @@ startKiosk(
     argv: process.argv.slice(electron.app.isPackaged ? 1 : 2),
     env: process.env,
     stderr: process.stderr,
-    runCli: (args) => {
-      // As bin/osiris-provision.cjs: no optimising recompile of undici's WebAssembly parser for the exit to wait on.
-      setFlagsFromString('--liftoff-only');
-      return runCli(args);
-    },
+    runCli: (args) => runCli(args),
   },
 ).catch((err: unknown) => {
   process.stderr.write(`osiris-kiosk: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { maskProvisionCode, parseProvisionCode } from '../codes/codes.js';
 import { looksLikeQrPayload, parseQrPayload } from '../codes/qr-payload.js';
 import { readConfigState } from '../config/state.js';
@@ -13,8 +14,16 @@ import { EXIT, exitCodeFor } from './exit-codes.js';
 import { processIo, writeJson, writeLine, type CliIo, type TextSink } from './io.js';
 import { banner, failureBlock, identityLines, preflightLines, progressLine, resultJson, successBlock } from './render.js';
 
-/** The provisioning modes of the CLI; `main` imports this module only when one of them runs. */
+/**
+ * The provisioning modes of the CLI; `main` imports this module only when one of them runs.
+ * First, V8 is told to keep WebAssembly at its first, quick compile (Liftoff): it would otherwise
+ * recompile undici's HTTP parser, optimised, on a background thread, and the process's exit waits
+ * for that: ~90 ms after the result line, to parse a handful of small answers (`npm run bench`,
+ * "after the result line"). Set here, once every module is loaded, not at start-up: a flag changed
+ * before Node loads its own modules makes V8 refuse their cached code (~6 ms more to compile them).
+ */
 export async function runMode(args: CliArgs, io: CliIo): Promise<number> {
+  setFlagsFromString('--liftoff-only');
   switch (args.mode) {
     case 'auto':
       return exitFor(await provisionAuto(args.code ?? '', args, io));
