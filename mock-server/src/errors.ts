@@ -1,5 +1,5 @@
 import type { Context, Next } from 'koa';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** An error answered FastAPI-style: `{"detail": …}` with a status. */
 export class HttpError extends Error {
@@ -46,8 +46,8 @@ export async function errorBodies(ctx: Context, next: Next): Promise<void> {
 }
 
 /** Parses with a shared contract schema or answers 422 the way FastAPI does. */
-export function parseOr422<T>(schema: z.ZodType<T>, value: unknown, location: 'body' | 'path'): T {
-  const parsed = schema.safeParse(value);
+export function parseOr422<T>(schema: z.core.$ZodType<T>, value: unknown, location: 'body' | 'path'): T {
+  const parsed = z.safeParse(schema, value);
   if (parsed.success) return parsed.data;
   const detail = parsed.error.issues.map((issue) => ({
     loc: [location, ...issue.path.map(String)],

@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { IDENTIFIER_MAX, POLL_INTERVAL_MAX, POLL_INTERVAL_MIN } from '../constants.js';
 
-const IdentifierSchema = z.string().min(1).max(IDENTIFIER_MAX);
-const MacAddressSchema = z.string().regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/, 'must be an uppercase colon-separated MAC address');
+const IdentifierSchema = z.string().check(z.minLength(1), z.maxLength(IDENTIFIER_MAX));
+const MacAddressSchema = z.string().check(z.regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/, 'must be an uppercase colon-separated MAC address'));
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR'] as const;
 
@@ -16,24 +16,24 @@ export const ApplianceConfigSchema = z.object({
   appliance_id: IdentifierSchema,
   api_key: IdentifierSchema,
   api_endpoint: z.url({ protocol: /^https?$/ }),
-  poll_interval: z.number().int().min(POLL_INTERVAL_MIN).max(POLL_INTERVAL_MAX),
+  poll_interval: z.number().check(z.int(), z.gte(POLL_INTERVAL_MIN), z.lte(POLL_INTERVAL_MAX)),
   enable_drift_detection: z.boolean(),
   enable_evidence_upload: z.boolean(),
   enable_l1_sync: z.boolean(),
   healing_enabled: z.boolean(),
   healing_dry_run: z.boolean(),
-  state_dir: z.string().min(1).max(4096),
+  state_dir: z.string().check(z.minLength(1), z.maxLength(4096)),
   log_level: z.enum(LOG_LEVELS),
-  partner: z
-    .object({
-      slug: z.string().min(1).optional(),
-      brand_name: z.string().min(1).optional(),
-      primary_color: z.string().regex(/^#[0-9A-Fa-f]{6}$/).optional(),
-    })
-    .optional(),
-  provisioned_at: z.string().min(1),
+  partner: z.optional(
+    z.object({
+      slug: z.optional(z.string().check(z.minLength(1))),
+      brand_name: z.optional(z.string().check(z.minLength(1))),
+      primary_color: z.optional(z.string().check(z.regex(/^#[0-9A-Fa-f]{6}$/))),
+    }),
+  ),
+  provisioned_at: z.string().check(z.minLength(1)),
   mac_address: MacAddressSchema,
-  hostname: z.string().min(1).max(253),
+  hostname: z.string().check(z.minLength(1), z.maxLength(253)),
 });
 export type ApplianceConfig = z.infer<typeof ApplianceConfigSchema>;
 
@@ -42,22 +42,25 @@ export type ApplianceConfig = z.infer<typeof ApplianceConfigSchema>;
  * within 10..3600, log_level one of four; anything else it tolerates. A config passing this is
  * "provisioned", even if a person edited it since.
  */
-export const AgentLoaderSchema = ApplianceConfigSchema.partial()
-  .required({ site_id: true, api_key: true })
-  .extend({ api_key: z.string().min(1) })
-  .loose();
+export const AgentLoaderSchema = z.looseObject({
+  ...z.partial(ApplianceConfigSchema).shape,
+  site_id: IdentifierSchema,
+  api_key: z.string().check(z.minLength(1)),
+});
 export type LoadedConfig = z.infer<typeof AgentLoaderSchema>;
 
 /** The settings Central Command may set per appliance (claim response `config`, or the config endpoint). */
-export const ConfigOverridesSchema = ApplianceConfigSchema.pick({
-  poll_interval: true,
-  enable_drift_detection: true,
-  enable_evidence_upload: true,
-  enable_l1_sync: true,
-  healing_enabled: true,
-  healing_dry_run: true,
-  log_level: true,
-}).partial();
+export const ConfigOverridesSchema = z.partial(
+  z.pick(ApplianceConfigSchema, {
+    poll_interval: true,
+    enable_drift_detection: true,
+    enable_evidence_upload: true,
+    enable_l1_sync: true,
+    healing_enabled: true,
+    healing_dry_run: true,
+    log_level: true,
+  }),
+);
 export type ConfigOverrides = z.infer<typeof ConfigOverridesSchema>;
 
 /** Keeps only the overrides that are individually valid: one bad value from the server drops that value, not the config. */

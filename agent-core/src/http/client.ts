@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { request } from './undici.js';
-import type { z } from 'zod';
+import { z } from '../zod.js';
 import { DEFAULT_TIMEOUT_MS, MAX_RESPONSE_BYTES } from '../constants.js';
 import { apiUrl } from './endpoint.js';
 import { fail, ok, type Failure, type Result } from '../result.js';
@@ -54,9 +54,9 @@ export interface CallSpec<T> {
 }
 
 /** The usual decoder: the answer must be JSON matching the schema. */
-export function bySchema<T>(schema: z.ZodType<T>): Decoder<T> {
+export function bySchema<T>(schema: z.core.$ZodType<T>): Decoder<T> {
   return (json) => {
-    const parsed = schema.safeParse(json);
+    const parsed = z.safeParse(schema, json);
     return parsed.success ? ok(parsed.data) : fail('bad-response', `Unexpected response from server (${describeIssue(parsed.error)})`);
   };
 }
@@ -215,7 +215,7 @@ function extractDetail(json: unknown): string | undefined {
 }
 
 
-function describeIssue(error: z.ZodError): string {
+function describeIssue(error: z.core.$ZodError): string {
   return printable(firstIssue(error, 'body'), ISSUE_MAX);
 }
 

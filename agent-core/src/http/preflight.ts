@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP, connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { CLOCK_SKEW_MAX_MS, PREFLIGHT_STAGE_TIMEOUT_MS } from '../constants.js';
 import { proxyFor } from './proxy-env.js';
 import { isLoopbackHost } from './endpoint.js';

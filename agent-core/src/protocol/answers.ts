@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { IDENTIFIER_MAX, LABEL_MAX, MESSAGE_MAX } from '../constants.js';
 import { endpointToString, parseApiEndpoint } from '../http/endpoint.js';
 import { cleanLabel } from '../text.js';
@@ -11,14 +11,14 @@ import { cleanLabel } from '../text.js';
 
 /** Partner branding as the engine uses it: each field present only when the server sent a usable one. */
 export const PartnerSchema = z.object({
-  slug: z.string().optional(),
-  brand_name: z.string().optional(),
-  primary_color: z.string().regex(/^#[0-9A-Fa-f]{6}$/).optional(),
-  logo_url: z.string().optional(),
+  slug: z.optional(z.string()),
+  brand_name: z.optional(z.string()),
+  primary_color: z.optional(z.string().check(z.regex(/^#[0-9A-Fa-f]{6}$/))),
+  logo_url: z.optional(z.string()),
 });
 export type Partner = z.infer<typeof PartnerSchema>;
 
-const identifier = z.string().min(1).max(IDENTIFIER_MAX);
+const identifier = z.string().check(z.minLength(1), z.maxLength(IDENTIFIER_MAX));
 
 /** What a claim or a drop-ship assignment gives the appliance: everything its config is made of (and what the journal keeps). */
 export const ClaimedSiteSchema = z.object({
@@ -26,13 +26,13 @@ export const ClaimedSiteSchema = z.object({
   appliance_id: identifier,
   api_key: identifier,
   /** Where the agent reports from now on, when the server named one that passes the endpoint rule. */
-  api_endpoint: z.string().optional(),
+  api_endpoint: z.optional(z.string()),
   partner: PartnerSchema,
-  message: z.string().optional(),
+  message: z.optional(z.string()),
   /** Keys for root's authorized_keys (drop-ship), written only where the operator named a file. */
-  ssh_authorized_keys: z.array(z.string()).optional(),
+  ssh_authorized_keys: z.optional(z.array(z.string())),
   /** The server's per-appliance settings (`config` in the claim answer); `{}` today. */
-  settings: z.record(z.string(), z.unknown()).optional(),
+  settings: z.optional(z.record(z.string(), z.unknown())),
 });
 export type ClaimedSite = z.infer<typeof ClaimedSiteSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.js';
 
 /**
  * The wire contract of Central Command's /api/provision/* routes as the real backend declares them
@@ -8,12 +8,12 @@ import { z } from 'zod';
  * own, stricter reading (protocol/answers.ts), because an answer that fails a strict check after
  * the server consumed a code must not be thrown away.
  *
- * `Optional[str] = None` in pydantic is "absent or null" on the wire: `.nullish()` here.
+ * `Optional[str] = None` in pydantic is "absent or null" on the wire: `z.nullish()` here.
  * Objects are not strict: the real backend adds fields, and a client must ignore what it does not know.
  */
 
 const text = z.string();
-const optionalText = z.string().nullish();
+const optionalText = z.nullish(z.string());
 
 // POST /api/provision/claim
 export const ClaimRequestSchema = z.object({
@@ -28,7 +28,7 @@ export const ClaimRequestSchema = z.object({
   /** `live_usb` or `installed_disk`: a live-USB box must not be unplugged before it installs. */
   boot_source: optionalText,
   /** Every physical NIC's MAC, so a box with several NICs is not registered twice. */
-  all_mac_addresses: z.array(text).nullish(),
+  all_mac_addresses: z.nullish(z.array(text)),
 });
 export type ClaimRequest = z.infer<typeof ClaimRequestSchema>;
 
@@ -61,7 +61,7 @@ export type ClaimResponse = z.infer<typeof ClaimResponseSchema>;
 export const ValidResponseSchema = z.object({
   valid: z.literal(true),
   client_name: optionalText,
-  partner: WirePartnerSchema.pick({ brand_name: true, primary_color: true }),
+  partner: z.pick(WirePartnerSchema, { brand_name: true, primary_color: true }),
 });
 export const InvalidResponseSchema = z.object({ valid: z.literal(false), error: text });
 export const ValidateResponseSchema = z.discriminatedUnion('valid', [ValidResponseSchema, InvalidResponseSchema]);
@@ -72,7 +72,7 @@ export const StatusRequestSchema = z.object({
   appliance_id: text,
   /** Any string; the appliance sends configuring, testing, active and failed. */
   status: text,
-  progress_percent: z.int().default(0),
+  progress_percent: z._default(z.int(), 0),
   message: optionalText,
 });
 export type StatusRequest = z.input<typeof StatusRequestSchema>;
@@ -85,7 +85,7 @@ export const HeartbeatRequestSchema = z.object({
   provision_code: optionalText,
   hostname: optionalText,
   ip_address: optionalText,
-  status: text.default('provisioning'),
+  status: z._default(text, 'provisioning'),
 });
 export type HeartbeatRequest = z.input<typeof HeartbeatRequestSchema>;
 export const HeartbeatResponseSchema = z.discriminatedUnion('status', [
@@ -107,7 +107,7 @@ export type ApplianceConfigResponse = z.infer<typeof ApplianceConfigResponseSche
 export const UnclaimedResponseSchema = z.object({
   status: z.literal('unclaimed'),
   mac_address: text,
-  retry_seconds: z.number().nullish(),
+  retry_seconds: z.nullish(z.number()),
   message: optionalText,
 });
 export const DropshipConfigSchema = z.object({
@@ -115,7 +115,7 @@ export const DropshipConfigSchema = z.object({
   appliance_id: text,
   api_key: text,
   api_endpoint: text,
-  ssh_authorized_keys: z.array(text).nullish(),
+  ssh_authorized_keys: z.nullish(z.array(text)),
 });
 export type DropshipConfig = z.infer<typeof DropshipConfigSchema>;
 /** The signed `config` plus the same fields repeated flat; `signature` is hex Ed25519 over the config's canonical JSON. */
@@ -140,7 +140,7 @@ export type RekeyResponse = z.infer<typeof RekeyResponseSchema>;
 /** FastAPI's error body; a 429 from the rate limiter adds `retry_after`. */
 export const ErrorBodySchema = z.object({
   detail: z.union([z.string(), z.array(z.unknown())]),
-  retry_after: z.number().optional(),
+  retry_after: z.optional(z.number()),
 });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { MAX_STATE_FILE_BYTES } from '../constants.js';
 import { isStaleTemp, writeFileAtomic, type WritePhase } from '../fs/atomic-write.js';
 import { readRegularFile } from '../fs/safe-read.js';
@@ -22,14 +22,14 @@ export const JournalSchema = z.object({
   /** The endpoint the answer came from: the finishing calls go there. */
   api_endpoint: z.string(),
   /** The masked code (`ABCD…5678`) of a claim. */
-  code_hint: z.string().optional(),
+  code_hint: z.optional(z.string()),
   /** SHA-256 of the claimed code: the same code given again finishes this claim instead of stopping at it. */
-  code_sha256: z.string().optional(),
-  mac_address: z.string().regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/),
+  code_sha256: z.optional(z.string()),
+  mac_address: z.string().check(z.regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/)),
   hostname: z.string(),
   site: ClaimedSiteSchema,
   /** A drop-ship answer's signed bytes, kept so its SSH keys can be checked again by whoever installs them. */
-  signed: z.object({ canonical: z.string(), signature: z.string() }).optional(),
+  signed: z.optional(z.object({ canonical: z.string(), signature: z.string() })),
 });
 export type JournalEntry = z.infer<typeof JournalSchema>;
 
@@ -41,13 +41,13 @@ const JournalV1Schema = z.object({
   code_hint: z.string(),
   mac_address: z.string(),
   hostname: z.string(),
-  api_key: z.string().min(1),
-  claim: z.object({
-    site_id: z.string().min(1),
-    appliance_id: z.string().min(1),
-    api_endpoint: z.string().optional(),
-    partner: z.object({ slug: z.string().optional(), brand_name: z.string().optional(), primary_color: z.string().optional() }).loose(),
-  }).loose(),
+  api_key: z.string().check(z.minLength(1)),
+  claim: z.looseObject({
+    site_id: z.string().check(z.minLength(1)),
+    appliance_id: z.string().check(z.minLength(1)),
+    api_endpoint: z.optional(z.string()),
+    partner: z.looseObject({ slug: z.optional(z.string()), brand_name: z.optional(z.string()), primary_color: z.optional(z.string()) }),
+  }),
 });
 
 export type JournalState =
