@@ -13,6 +13,13 @@ import { defineConfig } from 'rolldown';
 const builtins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const isExternal = (names) => (id) => names.some((name) => id === name || id.startsWith(`${name}/`));
 
+/**
+ * undici built as Node.js builds its own copy: `esbuildDetection` defined leaves out the experimental
+ * Milo parser (its two WebAssembly builds, ~190 KB of every provisioning process's reading), so
+ * llhttp — the parser Node.js ships — always parses, whatever UNDICI_USE_MILO says.
+ */
+const undiciAsNodeBuildsIt = { define: { esbuildDetection: 'true' } };
+
 /** undici's HTTP/1.1 client requires its HTTP/2 client, which loads node:http2 (~25 ms a CLI run): never used, see no-http2.cjs. */
 const withoutHttp2 = {
   name: 'osiris-without-http2',
@@ -29,6 +36,7 @@ export default defineConfig([
     input: { 'osiris-provision': 'agent-core/src/cli/main.ts' },
     platform: 'node',
     plugins: [withoutHttp2],
+    transform: undiciAsNodeBuildsIt,
     external: isExternal([...builtins]),
     output: {
       dir: 'dist/cli',
@@ -45,6 +53,7 @@ export default defineConfig([
     input: { main: 'electron/main/index.ts' },
     platform: 'node',
     plugins: [withoutHttp2],
+    transform: undiciAsNodeBuildsIt,
     external: isExternal([...builtins, 'electron']),
     output: { dir: 'dist/electron', format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
   },

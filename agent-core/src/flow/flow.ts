@@ -106,7 +106,9 @@ export async function runProvisioningFlow(options: FlowOptions): Promise<FlowRes
     return await commit(journalEntry(claimed.data, endpointToString(client.data.endpoint), claimCode, identity, now()), false);
   } finally {
     await prepared.lock.release();
-    if (!reuse) await client.data.close();
+    // Not awaited: every answer has been read by now, and the socket's teardown (~3 ms) would only
+    // hold back the result line of a process that exits right after it.
+    if (!reuse) void client.data.close().catch(() => undefined);
   }
 }
 
