@@ -6,7 +6,9 @@
 //   (bench: about a quarter of a provisioning run's CPU), and only the parts used (undici.ts);
 // - the Electron main process and the sandboxed preload, under dist/electron/, self-contained so the
 //   packaged app ships no node_modules (electron-builder.yml).
+import { writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { relative } from 'node:path';
 import { fileURLToPath, URL } from 'node:url';
 import { defineConfig } from 'rolldown';
 
@@ -31,11 +33,24 @@ const withoutHttp2 = {
   },
 };
 
+/**
+ * Lists the modules each CLI chunk holds in dist/cli.modules.json: the whitespace-free chunks no
+ * longer say it themselves, and tests hold the bundle to what it must (not) contain.
+ */
+const moduleList = {
+  name: 'osiris-module-list',
+  generateBundle(_options, bundle) {
+    const chunks = Object.values(bundle).filter((item) => item.type === 'chunk');
+    const list = Object.fromEntries(chunks.map((chunk) => [chunk.fileName, chunk.moduleIds.map((id) => relative(process.cwd(), id).replaceAll('\\', '/'))]));
+    writeFileSync('dist/cli.modules.json', `${JSON.stringify(list, null, 1)}\n`);
+  },
+};
+
 export default defineConfig([
   {
     input: { 'osiris-provision': 'agent-core/src/cli/main.ts' },
     platform: 'node',
-    plugins: [withoutHttp2],
+    plugins: [withoutHttp2, moduleList],
     transform: undiciAsNodeBuildsIt,
     external: isExternal([...builtins]),
     output: {
@@ -45,6 +60,9 @@ export default defineConfig([
       format: 'cjs',
       entryFileNames: '[name].cjs',
       chunkFileNames: '[name]-[hash].cjs',
+      // Whitespace and comments only — code, names and messages stay as written: a provisioning
+      // process reads ~1.2 MB less of them, ~5-12 ms here (`npm run bench`; full minification ~15).
+      minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } },
       // Everything the boot-time check touches goes in one file with the entry: one read, one compile.
       codeSplitting: { groups: [{ name: 'osiris-provision', test: /agent-core\/src\/(constants|version|config\/(seal|state)|cli\/(args|io|exit-codes|main))\.ts$/ }] },
     },
