@@ -1,5 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { readConfigState } from '../src/config/state.js';
 import { defaultFixture } from '../../mock-server/src/fixtures.js';
@@ -247,6 +249,20 @@ describe('after the point of no return', () => {
     const { result } = await flow(server.url, { signal: controller.signal, hooks: { afterStep: (step) => { if (step === 'write-config') controller.abort(); } } });
     expect(result.ok).toBe(true);
     expect([...server.mock.store.appliances.values()][0]).toMatchObject({ status: 'active' });
+  });
+});
+
+describe('the connection of a run', () => {
+  it('is closed once the run is over, its own client without holding back the result', async () => {
+    const server = await backend();
+    const sockets: Socket[] = [];
+    server.server.on('connection', (socket: Socket) => sockets.push(socket));
+    const { result } = await flow(server.url);
+    expect(result.ok).toBe(true);
+    expect(sockets).toHaveLength(1);
+    // Far sooner than either side's keep-alive timeout (4-5 s) would end it.
+    for (let waited = 0; waited < 2_000 && !(sockets[0]?.destroyed ?? false); waited += 10) await delay(10);
+    expect(sockets[0]?.destroyed).toBe(true);
   });
 });
 
