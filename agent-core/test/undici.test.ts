@@ -13,8 +13,8 @@ import { projectRoot } from '../../test-support/paths.js';
 import { requireBuilt } from '../../test-support/require-build.js';
 import { makeLocalhostCert } from '../../test-support/tls.js';
 
-const bundleFiles = (part: 'cli' | 'electron') => {
-  const dir = join(projectRoot(), 'dist', part);
+const bundleFiles = () => {
+  const dir = join(projectRoot(), 'dist', 'cli');
   return readdirSync(dir).filter((f) => f.endsWith('.cjs')).map((f) => join(dir, f));
 };
 /** Every module the CLI's chunks hold, as the build listed them (the chunks themselves carry no comments). */
@@ -86,23 +86,18 @@ describe("the parts of undici the engine loads on their own", () => {
     }
   });
 
-  it("keep undici's HTTP/2 client, and node:http2 with it, out of the CLI and Electron bundles", () => {
+  it("keep undici's HTTP/2 client, and node:http2 with it, out of the CLI bundle", () => {
     requireBuilt(['cli']);
     const bundledModules = cliModules();
     expect(bundledModules.filter((m) => m.endsWith('node_modules/undici/lib/dispatcher/client.js'))).toHaveLength(1);
     expect(bundledModules.filter((m) => m.endsWith('undici/lib/dispatcher/client-h2.js'))).toEqual([]);
     expect(bundledModules.filter((m) => m.endsWith('agent-core/src/http/no-http2.cjs'))).toHaveLength(1);
-    for (const part of ['cli', 'electron'] as const) {
-      const bundled = bundleFiles(part).map((f) => readFileSync(f, 'utf8')).join('\n');
-      expect(bundled, part).not.toMatch(/require\("node:http2"\)/);
-      expect(bundled, part).toContain('HTTP/2 was negotiated, but the provisioning engine speaks HTTP/1.1 only');
-    }
-    // The Electron bundle keeps rolldown's module markers: its copy of undici's client is there without the HTTP/2 one.
-    const electron = bundleFiles('electron').map((f) => readFileSync(f, 'utf8')).join('\n');
-    expect(electron).toContain('node_modules/undici/lib/dispatcher/client.js');
-    expect(electron).not.toContain('node_modules/undici/lib/dispatcher/client-h2.js');
+    const bundled = bundleFiles().map((f) => readFileSync(f, 'utf8')).join('\n');
+    expect(bundled).not.toMatch(/require\("node:http2"\)/);
+    expect(bundled).toContain('HTTP/2 was negotiated, but the provisioning engine speaks HTTP/1.1 only');
+    // The Electron bundle: electron/test/packaging.test.ts.
     // Loading the provisioning code, undici's client with it, loads no HTTP/2 module at all.
-    const provisionChunk = bundleFiles('cli').find((f) => /[/\\]provision-[^/\\]+\.cjs$/.test(f));
+    const provisionChunk = bundleFiles().find((f) => /[/\\]provision-[^/\\]+\.cjs$/.test(f));
     expect(provisionChunk).toBeDefined();
     const loaded = execFileSync(process.execPath, ['-e', `require(${JSON.stringify(provisionChunk)}); process.stdout.write(JSON.stringify(process.moduleLoadList))`], { encoding: 'utf8' });
     const modules = JSON.parse(loaded) as string[];

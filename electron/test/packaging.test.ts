@@ -97,6 +97,15 @@ describe('the packaged app', () => {
     expect(preload).not.toMatch(/\bimport\s*\(|^import /m);
   });
 
+  it("bundles undici's HTTP/1.1 client without its HTTP/2 client, node:http2, or the Milo parser", async () => {
+    const main = await readFile(join(ROOT, 'dist', 'electron', 'main.cjs'), 'utf8');
+    expect(main).toContain('node_modules/undici/lib/dispatcher/client.js');
+    expect(main).not.toContain('node_modules/undici/lib/dispatcher/client-h2.js');
+    expect(main).not.toMatch(/require\("node:http2"\)/);
+    expect(main).toContain('HTTP/2 was negotiated, but the provisioning engine speaks HTTP/1.1 only');
+    expect(main).not.toContain('node_modules/undici/lib/milo/');
+  });
+
   it('starts from the bundled main process', async () => {
     const { extractFile } = await import('@electron/asar');
     const manifest = JSON.parse(extractFile(join(unpacked, 'resources', 'app.asar'), 'package.json').toString()) as { main: string };
