@@ -85,6 +85,20 @@ describe('the claim journal', () => {
     expect(bare.state === 'found' && bare.entry.site).toStrictEqual({ site_id: 's', appliance_id: 'a', api_key: 'key', partner: {} });
   });
 
+  it('is unusable when a field does not hold its whole value: a MAC with anything around it, a signature that is not two strings', () => {
+    for (const mac of ['x84:3A:5B:91:B6:61', '84:3A:5B:91:B6:61x']) {
+      expect(parseJournal(JSON.stringify({ ...ENTRY, mac_address: mac })), mac).toEqual({ state: 'corrupt', reason: 'fields missing or invalid' });
+    }
+    expect(parseJournal(JSON.stringify({ ...ENTRY, signed: { canonical: '{}' } })).state).toBe('corrupt');
+    expect(parseJournal(JSON.stringify({ ...ENTRY, signed: { canonical: '{}', signature: 'ab' } })).state).toBe('found');
+  });
+
+  it('is unusable in its first-release form when the claim lacks its site, or a partner field is not text', () => {
+    const v1 = { version: 1, created_at: 'then', api_endpoint: 'https://api.osiriscare.net', code_hint: 'ABCD…5678', mac_address: 'M', hostname: 'h', api_key: 'key' };
+    expect(parseJournal(JSON.stringify({ ...v1, claim: { appliance_id: 'a', partner: {} } })).state).toBe('corrupt');
+    expect(parseJournal(JSON.stringify({ ...v1, claim: { site_id: 's', appliance_id: 'a', partner: { brand_name: 7 } } })).state).toBe('corrupt');
+  });
+
   it('is set aside under a name that says why and when, and removed (a missing one is fine; anything else is an error)', async () => {
     const dir = await tempDir();
     const path = join(dir, 'claim-journal.json');

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { ApplianceConfigSchema, pickOverrides, type ApplianceConfig } from '../src/config/schema.js';
+import { firstIssue } from '../src/zod-issue.js';
+
+// The config file's schema, field by field where a pattern decides: each must hold the whole value,
+// from its first character to its last, not merely contain or start with something valid.
+const VALID: ApplianceConfig = {
+  site_id: 'clinic-abc-3f9a1c2b4d5e',
+  appliance_id: 'clinic-abc-3f9a1c2b4d5e-84:3A:5B:91:B6:61',
+  api_key: 'k'.repeat(43),
+  api_endpoint: 'https://api.osiriscare.net',
+  poll_interval: 60,
+  enable_drift_detection: true,
+  enable_evidence_upload: true,
+  enable_l1_sync: true,
+  healing_enabled: true,
+  healing_dry_run: false,
+  state_dir: '/var/lib/msp',
+  log_level: 'INFO',
+  partner: { slug: 'nepa-it', brand_name: 'NEPA IT Solutions', primary_color: '#2563EB' },
+  provisioned_at: '2026-01-04T15:30:00Z',
+  mac_address: '84:3A:5B:91:B6:61',
+  hostname: 'osiriscare-appliance',
+};
+
+const problem = (change: Partial<ApplianceConfig>): string | undefined => {
+  const parsed = ApplianceConfigSchema.safeParse({ ...VALID, ...change });
+  return parsed.success ? undefined : firstIssue(parsed.error);
+};
+
+describe('the config schema', () => {
+  it('accepts a complete, well-formed config', () => {
+    expect(problem({})).toBeUndefined();
+  });
+
+  it('takes a MAC address only as six upper-case pairs and nothing around them, and says so', () => {
+    for (const mac of ['x84:3A:5B:91:B6:61', '84:3A:5B:91:B6:61x', '84:3A:5B:91:B6:61\n', '84:3a:5b:91:b6:61']) {
+      expect(problem({ mac_address: mac }), mac).toBe('mac_address: must be an uppercase colon-separated MAC address');
+    }
+  });
+
+  it('takes an endpoint whose scheme is exactly http or https', () => {
+    for (const endpoint of ['ftp://api.osiriscare.net', 'xhttps://api.osiriscare.net', 'httpsx://api.osiriscare.net', 'shttp://api.osiriscare.net']) {
+      expect(problem({ api_endpoint: endpoint }), endpoint).toMatch(/^api_endpoint: /);
+    }
+    expect(problem({ api_endpoint: 'http://192.168.1.20:8080' })).toBeUndefined();
+  });
+
+  it("takes a partner colour only as # and six hex digits, nothing around them", () => {
+    for (const colour of ['x#2563EB', '#2563EBx', '#2563EB0', '#2563E']) {
+      expect(problem({ partner: { primary_color: colour } }), colour).toMatch(/^partner\.primary_color: /);
+    }
+    expect(problem({ partner: { primary_color: '#a1b2c3' } })).toBeUndefined();
+  });
+});
+
+describe('the settings Central Command may set', () => {
+  it('are every one of the seven, each taken when valid', () => {
+    const all = { poll_interval: 300, enable_drift_detection: false, enable_evidence_upload: false, enable_l1_sync: false, healing_enabled: false, healing_dry_run: true, log_level: 'DEBUG' };
+    expect(pickOverrides(all)).toStrictEqual(all);
+  });
+});
