@@ -99,7 +99,8 @@ describe("the parts of undici the engine loads on their own", () => {
     // Loading the provisioning code, undici's client with it, loads no HTTP/2 module at all.
     const provisionChunk = bundleFiles().find((f) => /[/\\]provision-[^/\\]+\.cjs$/.test(f));
     expect(provisionChunk).toBeDefined();
-    const loaded = execFileSync(process.execPath, ['-e', `require(${JSON.stringify(provisionChunk)}); process.stdout.write(JSON.stringify(process.moduleLoadList))`], { encoding: 'utf8' });
+    // A bare environment: this child only lists modules, and must not count as covering the engine's module-level code in a mutation run (test-support/mutation-bridge.ts).
+    const loaded = execFileSync(process.execPath, ['-e', `require(${JSON.stringify(provisionChunk)}); process.stdout.write(JSON.stringify(process.moduleLoadList))`], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
     const modules = JSON.parse(loaded) as string[];
     expect(modules).toContain('NativeModule net');
     expect(modules.filter((m) => m.includes('http2'))).toEqual([]);
