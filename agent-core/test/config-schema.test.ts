@@ -1,27 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ApplianceConfigSchema, pickOverrides, type ApplianceConfig } from '../src/config/schema.js';
+import { buildConfig } from '../src/config/write.js';
 import { firstIssue } from '../src/zod-issue.js';
+import { CONFIG_INPUT, CONFIG_NOW } from '../../test-support/config-input.js';
 
 // The config file's schema, field by field where a pattern decides: each must hold the whole value,
-// from its first character to its last, not merely contain or start with something valid.
-const VALID: ApplianceConfig = {
-  site_id: 'clinic-abc-3f9a1c2b4d5e',
-  appliance_id: 'clinic-abc-3f9a1c2b4d5e-84:3A:5B:91:B6:61',
-  api_key: 'k'.repeat(43),
-  api_endpoint: 'https://api.osiriscare.net',
-  poll_interval: 60,
-  enable_drift_detection: true,
-  enable_evidence_upload: true,
-  enable_l1_sync: true,
-  healing_enabled: true,
-  healing_dry_run: false,
-  state_dir: '/var/lib/msp',
-  log_level: 'INFO',
-  partner: { slug: 'nepa-it', brand_name: 'NEPA IT Solutions', primary_color: '#2563EB' },
-  provisioned_at: '2026-01-04T15:30:00Z',
-  mac_address: '84:3A:5B:91:B6:61',
-  hostname: 'osiriscare-appliance',
-};
+// from its first character to its last, not merely contain or start with something valid. The
+// config is the one the engine builds for a claimed site, with its partner's colour.
+const VALID: ApplianceConfig = buildConfig(CONFIG_INPUT, '/var/lib/msp', CONFIG_NOW());
 
 const problem = (change: Partial<ApplianceConfig>): string | undefined => {
   const parsed = ApplianceConfigSchema.safeParse({ ...VALID, ...change });
