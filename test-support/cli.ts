@@ -15,6 +15,8 @@ export interface CliRun {
 export interface CliRunOptions {
   readonly input?: string;
   readonly env?: Record<string, string>;
+  /** Options for Node itself, before the script (a V8 flag that stands for another CPU, say). */
+  readonly nodeArgs?: readonly string[];
   /** Called once stdout contains this text (to send a signal mid-run, say). */
   readonly onOutput?: { readonly text: string; readonly then: (pid: number) => void };
 }
@@ -22,7 +24,7 @@ export interface CliRunOptions {
 /** Runs the real `osiris-provision` process, as a technician or a systemd unit would. */
 export function runCli(args: readonly string[], options: CliRunOptions = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...mutationEnv(), ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

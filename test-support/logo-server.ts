@@ -39,7 +39,8 @@ export interface LogoServer {
 export async function startLogoServer(dir: string, routes: Readonly<Record<string, LogoRoute>>): Promise<LogoServer> {
   const { key, cert, certPath } = makeLocalhostCert(dir);
   const requests: LogoServer['requests'] = [];
-  const server = createServer({ key, cert }, (request, response) => {
+  // Offering h2 first, as a CDN does: the engine must still speak HTTP/1.1 to it.
+  const server = createServer({ key, cert, ALPNProtocols: ['h2', 'http/1.1'] }, (request, response) => {
     const path = request.url ?? '/';
     requests.push({ path, headers: request.headers });
     const route = routes[path];

@@ -31,6 +31,16 @@ describe('osiris-provision --provision', () => {
     expect(run.stdout + run.stderr).not.toContain(onlyKey(server));
   });
 
+  it('provisions on a CPU without SSE4.1 (no WebAssembly SIMD), where undici falls back to its plain parser under Liftoff only', async () => {
+    // Virtual machines' default CPU models (qemu64, kvm64) lack SSE4.1; the provisioning modes keep WebAssembly at Liftoff (provision.ts).
+    const { stateDir, common } = await setup();
+    const run = await runCli(['--provision', PENDING_CODE, '--json', ...common], { nodeArgs: ['--no-enable-sse4-1'] });
+    expect(run.stderr).not.toMatch(/Fatal|abort/i);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true });
+    expect((await stat(join(stateDir, 'config.yaml'))).mode & 0o777).toBe(0o600);
+  });
+
   it('prints exactly one JSON object with --json', async () => {
     const { stateDir, common } = await setup();
     const run = await runCli(['--provision', PENDING_CODE, '--json', ...common]);

@@ -253,7 +253,7 @@ describe('after the point of no return', () => {
 });
 
 describe('the connection of a run', () => {
-  it('is closed once the run is over, its own client without holding back the result', async () => {
+  it('is closed once the run is over, when the run opened it', async () => {
     const server = await backend();
     const sockets: Socket[] = [];
     server.server.on('connection', (socket: Socket) => sockets.push(socket));

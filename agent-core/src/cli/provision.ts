@@ -19,8 +19,10 @@ import { banner, failureBlock, identityLines, preflightLines, progressLine, resu
  * First, V8 is told to keep WebAssembly at its first, quick compile (Liftoff): it would otherwise
  * recompile undici's HTTP parser, optimised, on a background thread, and the process's exit waits
  * for that: ~90 ms after the result line, to parse a handful of small answers (`npm run bench`,
- * "after the result line"). Set here, once every module is loaded, not at start-up: a flag changed
- * before Node loads its own modules makes V8 refuse their cached code (~6 ms more to compile them).
+ * "after the result line"). Set here, once the provisioning code and undici are loaded, not at
+ * start-up: a flag changed before Node loads its own modules makes V8 refuse their cached code
+ * (~6 ms more). Without WebAssembly SIMD (no SSE4.1: a VM's default CPU model), undici's SIMD parser
+ * fails to compile and it takes its plain one (cli.test.ts runs the CLI so).
  */
 export async function runMode(args: CliArgs, io: CliIo): Promise<number> {
   setFlagsFromString('--liftoff-only');
