@@ -30,15 +30,11 @@ export function createDispatcher(endpoint: URL, options: TransportOptions = {}):
   if (!ca.ok) return ca;
   // No extra file: `ca` undefined, and TLS trusts the system's CAs as when it is absent.
   const tls = { ca: ca.data };
-  // One connection for a whole run (one TLS handshake), with room to pipeline a pair of harmless calls.
-  // HTTP/1.1 only: undici offers h2 by default (ALPN), and a front end that takes it would put the
-  // engine on a protocol no test here covers (the mock, like the Python agent, speaks HTTP/1.1);
-  // the bundles leave undici's HTTP/2 client out (no-http2.cjs). `allowH2` covers the backend, in a
-  // proxy's tunnel too; the connection to an HTTPS proxy itself needs it in `proxyTls`.
-  const agentOptions = { connections: 1, pipelining: PIPELINE_DEPTH, allowH2: false, connect: { ...tls, timeout: CONNECT_TIMEOUT_MS } };
+  // One connection for a whole run (one TLS handshake), with room to pipeline a pair of harmless calls (HTTP/1.1: undici.ts).
+  const agentOptions = { connections: 1, pipelining: PIPELINE_DEPTH, connect: { ...tls, timeout: CONNECT_TIMEOUT_MS } };
   // Plain http to `localhost` is allowed only as far as `localhost` really is this machine.
   if (isLoopbackHost(endpoint.hostname)) return ok(new Agent({ ...agentOptions, connect: { ...agentOptions.connect, lookup: loopbackOnlyLookup } }));
-  return ok(new EnvHttpProxyAgent({ ...agentOptions, requestTls: tls, proxyTls: { allowH2: false } }));
+  return ok(new EnvHttpProxyAgent({ ...agentOptions, requestTls: tls }));
 }
 
 /** A DNS lookup that fails, before any byte is sent, unless every address is a loopback one. */

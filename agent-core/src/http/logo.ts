@@ -95,7 +95,6 @@ function logoDispatcher(caFile: string | undefined): Result<Dispatcher> {
   if (!ca.ok) return ca;
   // No extra file: `ca` undefined, and TLS trusts the system's CAs as when it is absent.
   const tls = { ca: ca.data };
-  // HTTP/1.1 only, to the host and to an HTTPS proxy alike, as the API's pool (dispatcher.ts): a CDN that picks h2 would meet an engine without undici's HTTP/2 client.
-  const options = { connections: 1, allowH2: false, connect: { ...tls, timeout: Math.min(CONNECT_TIMEOUT_MS, LOGO_TIMEOUT_MS) } };
-  return ok(new EnvHttpProxyAgent({ ...options, requestTls: tls, proxyTls: { allowH2: false } }));
+  const options = { connections: 1, connect: { ...tls, timeout: Math.min(CONNECT_TIMEOUT_MS, LOGO_TIMEOUT_MS) } };
+  return ok(new EnvHttpProxyAgent({ ...options, requestTls: tls }));
 }

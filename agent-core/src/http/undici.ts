@@ -15,8 +15,23 @@ import api from 'undici/lib/api/index.js';
 Object.assign(DispatcherClass.prototype, api);
 
 export type Dispatcher = Undici.Dispatcher;
-export const Agent = AgentClass;
-export const EnvHttpProxyAgent = EnvHttpProxyAgentClass;
+
+/**
+ * undici's pools, HTTP/1.1 only whoever builds one. undici offers h2 by default (ALPN), and a server
+ * or an HTTPS proxy that takes it would put the engine on a protocol no test here covers (the mock,
+ * like the Python agent, speaks HTTP/1.1) — and the bundles leave undici's HTTP/2 client out
+ * (no-http2.cjs). `allowH2` covers the origin, in a proxy's tunnel too; `proxyTls` the proxy itself.
+ */
+export class Agent extends AgentClass {
+  constructor(options: Undici.Agent.Options = {}) {
+    super({ ...options, allowH2: false });
+  }
+}
+export class EnvHttpProxyAgent extends EnvHttpProxyAgentClass {
+  constructor(options: Undici.EnvHttpProxyAgent.Options = {}) {
+    super({ ...options, allowH2: false, proxyTls: { ...options.proxyTls, allowH2: false } });
+  }
+}
 
 export type RequestOptions = Omit<Undici.Dispatcher.RequestOptions, 'origin' | 'path'> & { readonly dispatcher: Dispatcher };
 
